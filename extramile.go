@@ -1,0 +1,274 @@
+// Package extramile holds the domain of Extra Mile: stories of people who went
+// the extra mile, the kudos given by emoji reactions, the nine ways a story can
+// show, and the application errors users may see. It imports no Slack and no
+// SQL types: bot, scheduler and storage all speak in these terms.
+package extramile
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Story length bounds, in characters (runes) of trimmed text.
+const (
+	// MinStoryLength is the shortest story that can say what someone did
+	// and why it mattered: "Stayed late to fix X" is about this long.
+	MinStoryLength = 20
+	// MaxStoryLength matches the modal's plain_text_input max_length and
+	// Slack's 3000-character section text limit.
+	MaxStoryLength = 3000
+	// MaxRecognized is how many people one story may thank.
+	MaxRecognized = 10
+)
+
+// Audience says whom the extra mile was for.
+type Audience string
+
+// The audiences a story can be for.
+const (
+	AudienceCustomer Audience = "customer"
+	AudienceCoworker Audience = "coworker"
+)
+
+// Valid reports whether a is one of the known audiences.
+func (a Audience) Valid() bool { return a == AudienceCustomer || a == AudienceCoworker }
+
+// Label is the audience in words, for messages.
+func (a Audience) Label() string {
+	switch a {
+	case AudienceCustomer:
+		return "a customer"
+	case AudienceCoworker:
+		return "a co-worker"
+	}
+	return "someone"
+}
+
+// Way is one of the nine ways of going the extra mile; it is a story's category.
+type Way string
+
+// The nine ways, in the order they are presented.
+const (
+	WayAboveAndBeyond   Way = "above_and_beyond"
+	WayGiveExtra        Way = "give_extra"
+	WayNoticeNeed       Way = "notice_need"
+	WayMakeItRight      Way = "make_it_right"
+	WayPersonalInterest Way = "personal_interest"
+	WayShowRespect      Way = "show_respect"
+	WayTwoWayStreet     Way = "two_way_street"
+	WayKeepInLoop       Way = "keep_in_loop"
+	WaySayThankYou      Way = "say_thank_you"
+)
+
+// Ways lists the nine ways in presentation order.
+var Ways = []Way{
+	WayAboveAndBeyond, WayGiveExtra, WayNoticeNeed, WayMakeItRight, WayPersonalInterest,
+	WayShowRespect, WayTwoWayStreet, WayKeepInLoop, WaySayThankYou,
+}
+
+type wayText struct{ title, hint, question string }
+
+var wayTexts = map[Way]wayText{
+	WayAboveAndBeyond:   {"Go above and beyond", "did more than anyone asked", "Who did more than was asked of them this week?"},
+	WayGiveExtra:        {"Give something extra", "added a little unexpected extra", "Who added a small, unexpected extra that made someone's day?"},
+	WayNoticeNeed:       {"Notice a need", "saw what was needed before being asked", "Who spotted a need before anyone said a word?"},
+	WayMakeItRight:      {"Make it right, then make it better", "fixed a problem and left things better", "Who turned a mistake or a complaint into something better than before?"},
+	WayPersonalInterest: {"Take a personal interest", "cared about the person, not just the task", "Who took a genuine, personal interest in someone they were helping?"},
+	WayShowRespect:      {"Show respect", "treated someone with real respect", "Who made someone feel respected and heard?"},
+	WayTwoWayStreet:     {"The two-way street", "asked for feedback and acted on it", "Who asked for feedback, and then actually acted on it?"},
+	WayKeepInLoop:       {"Keep people in the loop", "kept people informed without being chased", "Who kept people informed before they had to ask?"},
+	WaySayThankYou:      {"Say thank you", "took the time to say thank you", "Who took a moment to say a real thank you?"},
+}
+
+// Valid reports whether w is one of the nine ways.
+func (w Way) Valid() bool { _, ok := wayTexts[w]; return ok }
+
+// Title is the way's name as shown to people, e.g. "Notice a need".
+func (w Way) Title() string { return wayTexts[w].title }
+
+// Hint is a short description that completes "they …".
+func (w Way) Hint() string { return wayTexts[w].hint }
+
+// Question is a weekly-prompt question in the spirit of the way.
+func (w Way) Question() string { return wayTexts[w].question }
+
+// Story is one extra-mile story: who went the extra mile, what they did and
+// for whom, as shared by Author.
+type Story struct {
+	ID         int64
+	Author     string   // Slack user ID of who shared it
+	Recognized []string // Slack user IDs of who went the extra mile
+	Audience   Audience
+	Way        Way    // optional: "" when not chosen
+	Text       string // as the author wrote it (raw, unescaped)
+	Channel    string // channel ID the shoutout goes to
+	Private    bool   // true when Channel is private: never shown outside it and the DMs
+
+	// Set once the public shoutout is posted.
+	ShoutoutTS string
+	Permalink  string
+
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Validate checks the story's fields and returns an *Error with code EINVALID
+// naming the first problem.
+func (s *Story) Validate() error {
+	text := strings.TrimSpace(s.Text)
+	switch n := utf8.RuneCountInString(text); {
+	case s.Author == "":
+		return Errorf(EINVALID, "a story needs an author")
+	case len(s.Recognized) == 0:
+		return Errorf(EINVALID, "Name at least one person who went the extra mile.")
+	case len(s.Recognized) > MaxRecognized:
+		return Errorf(EINVALID, "Name at most %d people in one story.", MaxRecognized)
+	case n == 0:
+		return Errorf(EINVALID, "Tell us what they did: the story can't be blank.")
+	case n < MinStoryLength:
+		return Errorf(EINVALID, "Add a little more: a story needs at least %d characters (the need, what they did, what it changed).", MinStoryLength)
+	case n > MaxStoryLength:
+		return Errorf(EINVALID, "That story is %d characters; please keep it under %d.", n, MaxStoryLength)
+	case s.Audience != "" && !s.Audience.Valid():
+		return Errorf(EINVALID, "Choose whether it was for a customer or a co-worker.")
+	case s.Way != "" && !s.Way.Valid():
+		return Errorf(EINVALID, "Choose one of the nine ways, or none.")
+	case s.Channel == "":
+		return Errorf(EINVALID, "Choose a channel to share the story in.")
+	}
+	return nil
+}
+
+// Kudos is one kudos given by reacting with a kudos emoji to a message.
+type Kudos struct {
+	ID        int64
+	Giver     string // who reacted
+	Receiver  string // who gets the kudos: the message's author, or a person a shoutout recognized
+	Channel   string
+	MessageTS string
+	Emoji     string // base reaction name, skin tone stripped
+	StoryID   int64  // the story whose shoutout was reacted to, or 0
+	Private   bool   // the channel is private
+	CreatedAt time.Time
+}
+
+// Tally is how often one person was recognized in a period.
+type Tally struct {
+	User    string
+	Stories int // stories that recognized them
+	Kudos   int // kudos they received
+}
+
+// Total is stories plus kudos.
+func (t Tally) Total() int { return t.Stories + t.Kudos }
+
+// WayCount is how many stories showed one way.
+type WayCount struct {
+	Way   Way
+	Count int
+}
+
+// Digest summarizes the stories and kudos of one period (a month for the
+// monthly digest). Channel scoping and privacy are applied by whoever builds it.
+type Digest struct {
+	From, To time.Time // [From, To)
+
+	Stories      int        // stories shared
+	Recognized   int        // distinct people recognized
+	Sharers      int        // distinct people who shared at least one story
+	Kudos        int        // kudos given
+	Customer     int        // stories for a customer
+	Coworker     int        // stories for a co-worker
+	ByWay        []WayCount // all nine ways, most first, then in Ways order
+	Top          []Tally    // most recognized, at most a handful
+	MostKudosed  *Story     // the story whose shoutout got the most kudos, or nil
+	MostKudosedN int        // its kudos count
+
+	Previous *Digest // the period before, for comparison (its Previous is nil), or nil
+}
+
+// Export is everything the bot keeps, as `extramile export` writes it.
+type Export struct {
+	Stories []ExportStory `json:"stories"`
+	Kudos   []ExportKudos `json:"kudos"`
+}
+
+// ExportStory is a story in an export. Fields may be added, never renamed.
+type ExportStory struct {
+	ID         int64     `json:"id"`
+	Author     string    `json:"author"`
+	Recognized []string  `json:"recognized"`
+	Category   string    `json:"category"`
+	Audience   string    `json:"audience"`
+	Text       string    `json:"text"`
+	Channel    string    `json:"channel"`
+	Private    bool      `json:"private"`
+	Permalink  string    `json:"permalink"`
+	CreatedAt  time.Time `json:"created_at"`
+}
+
+// ExportKudos is a kudos in an export. Fields may be added, never renamed.
+type ExportKudos struct {
+	Giver     string    `json:"giver"`
+	Receiver  string    `json:"receiver"`
+	Channel   string    `json:"channel"`
+	MessageTS string    `json:"message_ts"`
+	Emoji     string    `json:"emoji"`
+	StoryID   int64     `json:"story_id,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Application error codes.
+const (
+	EINVALID   = "invalid"   // the input is wrong; the message says how
+	ENOTFOUND  = "not_found" // the thing does not exist (or no longer)
+	EFORBIDDEN = "forbidden" // the user may not do this
+	ECONFLICT  = "conflict"  // it already exists, or was already done
+	EBUSY      = "busy"      // try again shortly (database locked, disk full)
+	EINTERNAL  = "internal"  // a bug or an outage: details are logged, not shown
+)
+
+// Error is an application error: its Message is safe to show to users.
+type Error struct {
+	Code    string
+	Message string
+}
+
+// Error implements error.
+func (e *Error) Error() string {
+	return fmt.Sprintf("extramile error: code=%s message=%s", e.Code, e.Message)
+}
+
+// Errorf returns an *Error with the code and a formatted, user-facing message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of the first *Error in err's chain, EINTERNAL
+// for any other non-nil error, and "" for nil.
+func ErrorCode(err error) string {
+	var e *Error
+	switch {
+	case err == nil:
+		return ""
+	case errors.As(err, &e):
+		return e.Code
+	}
+	return EINTERNAL
+}
+
+// ErrorMessage returns the user-facing message of err: the message of an
+// *Error, or a generic apology for anything else (whose details are logged).
+func ErrorMessage(err error) string {
+	var e *Error
+	switch {
+	case err == nil:
+		return ""
+	case errors.As(err, &e):
+		return e.Message
+	}
+	return "Something went wrong on our side. Please try again in a moment."
+}
