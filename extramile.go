@@ -118,26 +118,43 @@ type Story struct {
 // Validate checks the story's fields and returns an *Error with code EINVALID
 // naming the first problem.
 func (s *Story) Validate() error {
-	text := strings.TrimSpace(s.Text)
-	switch n := utf8.RuneCountInString(text); {
+	switch {
 	case s.Author == "":
 		return Errorf(EINVALID, "a story needs an author")
-	case len(s.Recognized) == 0:
-		return Errorf(EINVALID, "Name at least one person who went the extra mile.")
-	case len(s.Recognized) > MaxRecognized:
-		return Errorf(EINVALID, "Name at most %d people in one story.", MaxRecognized)
-	case n == 0:
-		return Errorf(EINVALID, "Tell us what they did: the story can't be blank.")
-	case n < MinStoryLength:
-		return Errorf(EINVALID, "Add a little more: a story needs at least %d characters (the need, what they did, what it changed).", MinStoryLength)
-	case n > MaxStoryLength:
-		return Errorf(EINVALID, "That story is %d characters; please keep it under %d.", n, MaxStoryLength)
 	case s.Audience != "" && !s.Audience.Valid():
 		return Errorf(EINVALID, "Choose whether it was for a customer or a co-worker.")
 	case s.Way != "" && !s.Way.Valid():
 		return Errorf(EINVALID, "Choose one of the nine ways, or none.")
 	case s.Channel == "":
 		return Errorf(EINVALID, "Choose a channel to share the story in.")
+	}
+	if err := ValidateRecognized(s.Recognized); err != nil {
+		return err
+	}
+	return ValidateText(s.Text)
+}
+
+// ValidateRecognized checks the list of people a story thanks.
+func ValidateRecognized(users []string) error {
+	switch {
+	case len(users) == 0:
+		return Errorf(EINVALID, "Name at least one person who went the extra mile.")
+	case len(users) > MaxRecognized:
+		return Errorf(EINVALID, "Name at most %d people in one story.", MaxRecognized)
+	}
+	return nil
+}
+
+// ValidateText checks a story's text: not blank, long enough to mean
+// something, and within MaxStoryLength.
+func ValidateText(text string) error {
+	switch n := utf8.RuneCountInString(strings.TrimSpace(text)); {
+	case n == 0:
+		return Errorf(EINVALID, "Tell us what they did: the story can't be blank.")
+	case n < MinStoryLength:
+		return Errorf(EINVALID, "Add a little more: a story needs at least %d characters (the need they noticed, what they did, what it changed).", MinStoryLength)
+	case n > MaxStoryLength:
+		return Errorf(EINVALID, "That story is %d characters; please keep it to %d.", n, MaxStoryLength)
 	}
 	return nil
 }
