@@ -15,7 +15,8 @@ import (
 	"time"
 
 	"github.com/kelseyhightower/envconfig"
-	"github.com/robfig/cron/v3"
+
+	"github.com/extramile/extramile/scheduler"
 )
 
 // Config is everything an operator can set. Field tags are the contract
@@ -138,8 +139,8 @@ func (c *Config) Validate() error {
 		{"EXTRAMILE_DIGEST_SCHEDULE", c.DigestSchedule},
 		{"EXTRAMILE_KUDOS_DM_SCHEDULE", c.KudosDMSchedule},
 	} {
-		if _, err := cron.ParseStandard(s.spec); err != nil {
-			add("%s: %q is not a cron schedule (%v): use 5 fields \"minute hour day-of-month month day-of-week\" such as \"0 10 * * MON\", or a descriptor such as @weekly or \"@every 1h\"", s.name, s.spec, err)
+		if _, err := scheduler.Parse(s.spec, c.Timezone.Location); err != nil {
+			add("%s: %v", s.name, err)
 		}
 	}
 	if c.Catchup < 0 {

@@ -1,0 +1,20 @@
+// Package scheduler decides when Extra Mile's recurring jobs run: the weekly
+// prompt, the weekly roundup and the monthly digest.
+//
+// It knows cron specs, the time zone they are read in and calendar periods
+// (months, ISO weeks); it knows nothing about Slack or storage. Jobs are plain
+// funcs. Exactly-once delivery is left to the job bodies, which keep a run
+// ledger keyed by (job, channel, scheduledAt): the scheduler's part of the
+// bargain is that scheduledAt is deterministic. A firing always gets the same
+// scheduledAt, whichever process, restart, catch-up or late timer computes it,
+// because it is a firing time of the job's Schedule (a pure function of time),
+// never the moment the job happened to start.
+//
+// The runner is github.com/robfig/cron/v3, given this package's own
+// DST-safe Schedule values: a firing whose wall time falls in a
+// spring-forward gap happens once, at the first instant after the gap, and a
+// firing in a repeated fall-back hour happens once, at its first occurrence.
+// Panics in jobs are recovered and logged, a job still running is not started
+// again, and runs missed while the process was down can be caught up within a
+// grace window (Options.Catchup).
+package scheduler

@@ -1,0 +1,272 @@
+package scheduler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/robfig/cron/v3"
+)
+
+// Job is a named piece of scheduled work.
+type Job struct {
+	// Name identifies the job in logs, Entries and RunNow ("prompt",
+	// "roundup", "digest"); it is unique within a Scheduler.
+	Name string
+	// Spec is a 5-field cron spec or a descriptor (@weekly, @every 10s,
+	// @monthly…) read in Options.Location; see Parse.
+	Spec string
+	// Run does the work of the firing at scheduledAt. The same firing always
+	// gets the same scheduledAt, and a firing may be run more than once (a
+	// catch-up after a restart, RunNow), so Run must be idempotent per
+	// (Name, scheduledAt): keep a run ledger. ctx is cancelled when Stop
+	// gives up waiting or when Start's ctx is cancelled.
+	Run func(ctx context.Context, scheduledAt time.Time) error
+}
+
+// Options configure a Scheduler. The zero value is usable.
+type Options struct {
+	// Location is the zone the specs are read in (default UTC).
+	Location *time.Location
+	// Catchup is the grace window for runs missed while the process was
+	// down: at Start, a job whose latest firing is at most this old is run
+	// once for it (0 means no catch-up).
+	Catchup time.Duration
+	// Now is the clock (default time.Now). It decides catch-ups, Entries
+	// and the scheduledAt of the runner's firings; the runner's timers wait
+	// on the real clock, so with the runner, Now must follow it.
+	Now func() time.Time
+	// Logger receives the scheduler's logs (nil discards them).
+	Logger *slog.Logger
+}
+
+// Entry describes a job added to a Scheduler, for status pages and logs.
+type Entry struct {
+	Name        string    // the job's name
+	Spec        string    // the job's spec, as given
+	Description string    // the spec in words (see Describe), without the zone
+	Next        time.Time // the job's next firing after Now(), in Location; zero if none
+}
+
+// Errors returned by RunNow (and by the job wrappers, in logs); test them
+// with errors.Is.
+var (
+	// ErrUnknownJob is returned by RunNow for a name that was never added.
+	ErrUnknownJob = errors.New("unknown job")
+	// ErrStillRunning is returned when a job is asked to run while a run of
+	// it has not returned yet; the new run is skipped.
+	ErrStillRunning = errors.New("job still running")
+	// ErrPanicked is returned when a job panicked; the panic was recovered
+	// and logged with its stack.
+	ErrPanicked = errors.New("job panicked")
+)
+
+// Attribute keys of the scheduler's logs.
+const (
+	keyJob         = "job"
+	keySpec        = "spec"
+	keyScheduledAt = "scheduled_at"
+	keyErr         = "err"
+)
+
+// state is where a Scheduler is in its one-way life.
+type state int
+
+const (
+	stateNew state = iota
+	stateStarted
+	stateStopped
+)
+
+// task is an added job with its parsed schedule.
+type task struct {
+	Job
+	sched Schedule
+	desc  string
+	busy  chan struct{} // holds a token while a run of the job is in progress
+}
+
+// Scheduler runs jobs on their cron schedules. Add jobs, then Start it once
+// and Stop it once; a stopped Scheduler does not start again. Its methods
+// are safe for concurrent use.
+type Scheduler struct {
+	loc     *time.Location
+	catchup time.Duration
+	now     func() time.Time
+	log     *slog.Logger
+
+	mu       sync.Mutex
+	state    state
+	tasks    []*task // in Add order
+	byName   map[string]*task
+	cron     *cron.Cron
+	cancel   context.CancelFunc // cancels the jobs' context
+	done     chan struct{}      // closed once the runner and catch-ups have finished after Stop
+	catchups sync.WaitGroup
+}
+
+// New returns a Scheduler configured by opts, with no jobs.
+func New(opts Options) *Scheduler {
+	s := &Scheduler{
+		loc:     opts.Location,
+		catchup: opts.Catchup,
+		now:     opts.Now,
+		log:     opts.Logger,
+		byName:  make(map[string]*task),
+	}
+	if s.loc == nil {
+		s.loc = time.UTC
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	return s
+}
+
+// Add registers j. It parses j.Spec in the scheduler's location (the error
+// names the job and the spec and says what a valid spec looks like) and
+// fails for an empty or duplicate name, a nil Run, or after Start or Stop.
+func (s *Scheduler) Add(j Job) error {
+	if j.Name == "" {
+		return errors.New("add job: empty name")
+	}
+	if j.Run == nil {
+		return fmt.Errorf("add job %q: nil Run func", j.Name)
+	}
+	sched, err := Parse(j.Spec, s.loc)
+	if err != nil {
+		return fmt.Errorf("add job %q: %w", j.Name, err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.state != stateNew {
+		return fmt.Errorf("add job %q: scheduler already started", j.Name)
+	}
+	if _, dup := s.byName[j.Name]; dup {
+		return fmt.Errorf("add job %q: a job with this name was already added", j.Name)
+	}
+	t := &task{Job: j, sched: sched, desc: Describe(j.Spec, s.loc), busy: make(chan struct{}, 1)}
+	s.tasks = append(s.tasks, t)
+	s.byName[j.Name] = t
+	return nil
+}
+
+// Start first decides the catch-ups (see Options.Catchup) and runs them in
+// the background, then starts the cron runner; it returns at once. Jobs get
+// a context derived from ctx; cancelling ctx also stops new firings (call
+// Stop to wait for running jobs). Start does nothing after the first Start
+// or after Stop.
+func (s *Scheduler) Start(ctx context.Context) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.state != stateNew {
+		s.log.Warn("scheduler start ignored: already started or stopped")
+		return
+	}
+	s.state = stateStarted
+	jobCtx, cancel := context.WithCancel(ctx)
+	s.cancel = cancel
+
+	now := s.now()
+	s.startCatchups(jobCtx, now)
+
+	c := cron.New(cron.WithLocation(s.loc), cron.WithLogger(cronLogger{s.log}))
+	for _, t := range s.tasks {
+		l := cronLogger{s.log.With(keyJob, t.Name)}
+		run := cron.NewChain(cron.Recover(l), cron.SkipIfStillRunning(l)).Then(cron.FuncJob(func() { s.fire(jobCtx, t) }))
+		// The runner only does firings after now: those up to now belong
+		// to the catch-up, whatever the two clocks say.
+		c.Schedule(afterSchedule{sched: t.sched, floor: now}, run)
+		s.log.Info("job scheduled", keyJob, t.Name, keySpec, t.Spec, "when", t.desc, "zone", s.loc.String(), "next", t.sched.Next(now))
+	}
+	c.Start()
+	s.cron = c
+	go func() {
+		<-jobCtx.Done()
+		c.Stop()
+	}()
+}
+
+// Stop stops the runner (no new firings) and waits for running jobs and
+// catch-ups to return, until ctx is done: then it cancels the jobs' context
+// and returns ctx's error. Stop may be called more than once (each call
+// waits again) and before Start (the Scheduler then never starts).
+func (s *Scheduler) Stop(ctx context.Context) error {
+	s.mu.Lock()
+	switch s.state {
+	case stateNew:
+		s.state = stateStopped
+	case stateStarted:
+		s.state = stateStopped
+		s.done = make(chan struct{})
+		runnerDone := s.cron.Stop()
+		go func(done chan struct{}) {
+			<-runnerDone.Done()
+			s.catchups.Wait()
+			close(done)
+		}(s.done)
+	}
+	done, cancel := s.done, s.cancel
+	s.mu.Unlock()
+	if done == nil {
+		return nil // never started
+	}
+	select {
+	case <-done:
+		cancel()
+		s.log.Info("scheduler stopped")
+		return nil
+	case <-ctx.Done():
+		cancel()
+		return fmt.Errorf("stop scheduler: waiting for running jobs: %w", ctx.Err())
+	}
+}
+
+// RunNow runs the named job's body for scheduledAt synchronously, through
+// the same wrappers as scheduled runs: a panic is recovered and returned as
+// ErrPanicked, a run while another run of the job is in progress is skipped
+// with ErrStillRunning, and errors are logged and returned. scheduledAt is
+// passed as given (a Schedule's Prev gives a real firing). It works whether
+// or not the Scheduler is started; the job gets ctx.
+func (s *Scheduler) RunNow(ctx context.Context, name string, scheduledAt time.Time) error {
+	s.mu.Lock()
+	t := s.byName[name]
+	s.mu.Unlock()
+	if t == nil {
+		return fmt.Errorf("run job %q: %w", name, ErrUnknownJob)
+	}
+	s.log.Info("running job on demand", keyJob, name, keyScheduledAt, scheduledAt)
+	return s.invoke(ctx, t, scheduledAt)
+}
+
+// Entries lists the jobs in Add order with their next firing after Now().
+func (s *Scheduler) Entries() []Entry {
+	now := s.now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Entry, 0, len(s.tasks))
+	for _, t := range s.tasks {
+		out = append(out, Entry{Name: t.Name, Spec: t.Spec, Description: t.desc, Next: t.sched.Next(now)})
+	}
+	return out
+}
+
+// afterSchedule is sched without its firings at or before floor.
+type afterSchedule struct {
+	sched Schedule
+	floor time.Time
+}
+
+// Next implements cron.Schedule.
+func (a afterSchedule) Next(t time.Time) time.Time {
+	if t.Before(a.floor) {
+		t = a.floor
+	}
+	return a.sched.Next(t)
+}

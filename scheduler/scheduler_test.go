@@ -1,0 +1,314 @@
+package scheduler
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// recorder is a job body that records the firings it was run for.
+type recorder struct {
+	mu    sync.Mutex
+	calls []time.Time
+}
+
+func (r *recorder) run(_ context.Context, at time.Time) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.calls = append(r.calls, at)
+	return nil
+}
+
+func (r *recorder) got() []time.Time {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]time.Time(nil), r.calls...)
+}
+
+// stop stops s within 5s or fails the test.
+func stop(tb testing.TB, s *Scheduler) {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := s.Stop(ctx); err != nil {
+		tb.Fatalf("Stop: %v", err)
+	}
+}
+
+// firstMonday10 is the first Monday 10:00 of 2099 in loc. Tests that start
+// the real runner use fake clocks this far ahead: the runner never does a
+// firing before its start's Now, so it stays quiet during the test.
+func firstMonday10(tb testing.TB, loc *time.Location) time.Time {
+	return mustParse(tb, "0 10 * * MON", loc).Next(time.Date(2099, 1, 1, 0, 0, 0, 0, loc))
+}
+
+func TestCatchup(t *testing.T) {
+	berlin := mustLoad(t, "Europe/Berlin")
+	p := firstMonday10(t, berlin)
+	for _, tc := range []struct {
+		name    string
+		now     time.Time
+		catchup time.Duration
+		want    []time.Time // catch-up runs of "prompt"
+		log     []string    // substrings of one log line
+		nolog   string
+	}{
+		{name: "inside the window", now: p.Add(30 * time.Minute), catchup: time.Hour, want: []time.Time{p},
+			log: []string{`msg="catching up"`, "job=prompt", "scheduled_at=2099-01-05T10:00:00.000+01:00"}},
+		{name: "exactly at the firing", now: p, catchup: time.Hour, want: []time.Time{p},
+			log: []string{`msg="catching up"`, "job=prompt"}},
+		{name: "at the edge of the window", now: p.Add(time.Hour), catchup: time.Hour, want: []time.Time{p},
+			log: []string{`msg="catching up"`, "job=prompt"}},
+		{name: "outside the window", now: p.Add(time.Hour + time.Second), catchup: time.Hour,
+			log: []string{`msg="skipped missed run"`, "job=prompt", "scheduled_at=2099-01-05T10:00:00.000+01:00"}, nolog: "catching up"},
+		{name: "no catch-up", now: p.Add(time.Minute), catchup: 0, nolog: "catching up"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			logger, logs := newLogger()
+			s := New(Options{Location: berlin, Catchup: tc.catchup, Now: func() time.Time { return tc.now }, Logger: logger})
+			var prompt, digest recorder
+			if err := s.Add(Job{Name: "prompt", Spec: "0 10 * * MON", Run: prompt.run}); err != nil {
+				t.Fatal(err)
+			}
+			// The digest's latest firing (1 January) is days old: never caught up.
+			if err := s.Add(Job{Name: "digest", Spec: "0 10 1 * *", Run: digest.run}); err != nil {
+				t.Fatal(err)
+			}
+			s.Start(context.Background())
+			stop(t, s) // waits for the catch-ups
+
+			if got := prompt.got(); !equalTimes(got, tc.want) {
+				t.Errorf("prompt runs = %s, want %s", fmtTimes(got), fmtTimes(tc.want))
+			}
+			if got := digest.got(); len(got) != 0 {
+				t.Errorf("digest runs = %s, want none", fmtTimes(got))
+			}
+			if tc.log != nil && len(logs.lines(tc.log...)) != 1 {
+				t.Errorf("want one log line with %q; log:\n%s", tc.log, logs)
+			}
+			if tc.nolog != "" && strings.Contains(logs.String(), tc.nolog) {
+				t.Errorf("log mentions %q, want not; log:\n%s", tc.nolog, logs)
+			}
+			if tc.catchup > 0 && len(logs.lines(`msg="skipped missed run"`, "job=digest")) != 1 {
+				t.Errorf("want the digest's missed run logged as skipped; log:\n%s", logs)
+			}
+		})
+	}
+}
+
+func TestAddErrors(t *testing.T) {
+	run := func(context.Context, time.Time) error { return nil }
+	s := New(Options{})
+	if err := s.Add(Job{Name: "prompt", Spec: "0 10 * * MON", Run: run}); err != nil {
+		t.Fatalf("Add: %v", err)
+	}
+	for _, tc := range []struct {
+		job  Job
+		want []string
+	}{
+		{Job{Name: "", Spec: "@weekly", Run: run}, []string{"empty name"}},
+		{Job{Name: "digest", Spec: "@monthly"}, []string{`"digest"`, "nil Run"}},
+		{Job{Name: "roundup", Spec: "0 16 * FRI", Run: run}, []string{`job "roundup"`, `"0 16 * FRI"`, "5 fields", "@weekly"}},
+		{Job{Name: "prompt", Spec: "@weekly", Run: run}, []string{`"prompt"`, "already added"}},
+	} {
+		err := s.Add(tc.job)
+		if err == nil {
+			t.Errorf("Add(%+v) = nil, want an error", tc.job)
+			continue
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("Add(%q, %q) error = %q, want it to contain %q", tc.job.Name, tc.job.Spec, err, w)
+			}
+		}
+	}
+	s.Start(context.Background())
+	defer stop(t, s)
+	if err := s.Add(Job{Name: "late", Spec: "@weekly", Run: run}); err == nil || !strings.Contains(err.Error(), "already started") {
+		t.Errorf("Add after Start = %v, want an already started error", err)
+	}
+}
+
+func TestEntries(t *testing.T) {
+	ny := mustLoad(t, "America/New_York")
+	now := time.Date(2025, 12, 31, 12, 0, 0, 0, ny) // a Wednesday
+	s := New(Options{Location: ny, Now: func() time.Time { return now }})
+	run := func(context.Context, time.Time) error { return nil }
+	for _, j := range []Job{
+		{Name: "prompt", Spec: "0 10 * * MON", Run: run},
+		{Name: "roundup", Spec: "0 16 * * FRI", Run: run},
+		{Name: "digest", Spec: "0 10 1 * *", Run: run},
+	} {
+		if err := s.Add(j); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := []Entry{
+		{Name: "prompt", Spec: "0 10 * * MON", Description: "every Monday at 10:00", Next: time.Date(2026, 1, 5, 10, 0, 0, 0, ny)},
+		{Name: "roundup", Spec: "0 16 * * FRI", Description: "every Friday at 16:00", Next: time.Date(2026, 1, 2, 16, 0, 0, 0, ny)},
+		{Name: "digest", Spec: "0 10 1 * *", Description: "on the 1st of every month at 10:00", Next: time.Date(2026, 1, 1, 10, 0, 0, 0, ny)},
+	}
+	got := s.Entries()
+	if len(got) != len(want) {
+		t.Fatalf("Entries() = %+v, want %+v", got, want)
+	}
+	for i := range want {
+		g, w := got[i], want[i]
+		if g.Name != w.Name || g.Spec != w.Spec || g.Description != w.Description || !g.Next.Equal(w.Next) {
+			t.Errorf("Entries()[%d] = %+v, want %+v", i, g, w)
+		}
+	}
+}
+
+func TestRunNow(t *testing.T) {
+	logger, logs := newLogger()
+	s := New(Options{Logger: logger})
+	errBoom := errors.New("slack said no")
+	at := time.Date(2025, 3, 3, 10, 0, 0, 0, time.UTC)
+	type ctxKey struct{}
+
+	var rec recorder
+	release, started := make(chan struct{}), make(chan struct{})
+	for _, j := range []Job{
+		{Name: "ok", Spec: "@weekly", Run: func(ctx context.Context, at time.Time) error {
+			if ctx.Value(ctxKey{}) != "caller" {
+				return errors.New("job did not get the caller's context")
+			}
+			return rec.run(ctx, at)
+		}},
+		{Name: "fails", Spec: "@weekly", Run: func(context.Context, time.Time) error { return errBoom }},
+		{Name: "panics", Spec: "@weekly", Run: func(context.Context, time.Time) error { panic("nil map somewhere") }},
+		{Name: "blocks", Spec: "@weekly", Run: func(context.Context, time.Time) error {
+			close(started)
+			<-release
+			return nil
+		}},
+	} {
+		if err := s.Add(j); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx := context.Background()
+
+	if err := s.RunNow(context.WithValue(ctx, ctxKey{}, "caller"), "ok", at); err != nil {
+		t.Errorf("RunNow(ok) = %v, want nil", err)
+	}
+	if got := rec.got(); !equalTimes(got, []time.Time{at}) {
+		t.Errorf("ok runs = %s, want [%s]", fmtTimes(got), at)
+	}
+
+	if err := s.RunNow(ctx, "nope", at); !errors.Is(err, ErrUnknownJob) {
+		t.Errorf("RunNow(nope) = %v, want ErrUnknownJob", err)
+	}
+
+	if err := s.RunNow(ctx, "fails", at); !errors.Is(err, errBoom) {
+		t.Errorf("RunNow(fails) = %v, want the job's error", err)
+	}
+	if len(logs.lines(`msg="job failed"`, "job=fails", "scheduled_at=2025-03-03T10:00:00.000Z", "slack said no")) != 1 {
+		t.Errorf("want the job's error logged with name and scheduledAt; log:\n%s", logs)
+	}
+
+	if err := s.RunNow(ctx, "panics", at); !errors.Is(err, ErrPanicked) || !strings.Contains(err.Error(), "nil map somewhere") {
+		t.Errorf("RunNow(panics) = %v, want ErrPanicked with the panic value", err)
+	}
+	if len(logs.lines(`msg="job panicked"`, "job=panics", "stack=")) != 1 {
+		t.Errorf("want the panic logged with name and stack; log:\n%s", logs)
+	}
+
+	first := make(chan error, 1)
+	go func() { first <- s.RunNow(ctx, "blocks", at) }()
+	receive(t, started, "the blocking job to start")
+	if err := s.RunNow(ctx, "blocks", at.Add(time.Hour)); !errors.Is(err, ErrStillRunning) {
+		t.Errorf("RunNow while running = %v, want ErrStillRunning", err)
+	}
+	close(release)
+	if err := receive(t, first, "the blocking job to return"); err != nil {
+		t.Errorf("first RunNow(blocks) = %v, want nil", err)
+	}
+	if len(logs.lines("skipped run: job still running", "job=blocks")) != 1 {
+		t.Errorf("want the skipped run logged; log:\n%s", logs)
+	}
+}
+
+func TestStopBeforeStart(t *testing.T) {
+	now := firstMonday10(t, time.UTC)
+	var rec recorder
+	s := New(Options{Catchup: time.Hour, Now: func() time.Time { return now }})
+	if err := s.Add(Job{Name: "prompt", Spec: "0 10 * * MON", Run: rec.run}); err != nil {
+		t.Fatal(err)
+	}
+	stop(t, s)
+	stop(t, s)
+	s.Start(context.Background()) // a stopped scheduler stays stopped
+	stop(t, s)
+	if got := rec.got(); len(got) != 0 {
+		t.Errorf("runs = %s, want none", fmtTimes(got))
+	}
+}
+
+func TestStopWaitsForJobs(t *testing.T) {
+	now := firstMonday10(t, time.UTC)
+	s := New(Options{Catchup: time.Hour, Now: func() time.Time { return now }})
+	started, release := make(chan struct{}), make(chan struct{})
+	var mu sync.Mutex
+	finished := false
+	err := s.Add(Job{Name: "prompt", Spec: "0 10 * * MON", Run: func(context.Context, time.Time) error {
+		close(started)
+		<-release
+		mu.Lock()
+		finished = true
+		mu.Unlock()
+		return nil
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Start(context.Background())
+	receive(t, started, "the catch-up to start")
+
+	stopped := make(chan error, 1)
+	go func() { stopped <- s.Stop(context.Background()) }()
+	select {
+	case err := <-stopped:
+		t.Fatalf("Stop returned %v while a job was running", err)
+	default:
+	}
+	close(release)
+	if err := receive(t, stopped, "Stop to return"); err != nil {
+		t.Fatalf("Stop = %v, want nil", err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if !finished {
+		t.Error("Stop returned before the running job finished")
+	}
+	stop(t, s) // again: idempotent
+}
+
+func TestStopGivesUp(t *testing.T) {
+	now := firstMonday10(t, time.UTC)
+	s := New(Options{Catchup: time.Hour, Now: func() time.Time { return now }})
+	started, cancelled := make(chan struct{}), make(chan struct{})
+	err := s.Add(Job{Name: "prompt", Spec: "0 10 * * MON", Run: func(ctx context.Context, _ time.Time) error {
+		close(started)
+		<-ctx.Done()
+		close(cancelled)
+		return ctx.Err()
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Start(context.Background())
+	receive(t, started, "the catch-up to start")
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := s.Stop(ctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Stop(cancelled ctx) = %v, want context.Canceled", err)
+	}
+	receive(t, cancelled, "the job's context to be cancelled")
+	stop(t, s) // the job has returned now
+}
