@@ -1,0 +1,52 @@
+// Package slackfake is a fake Slack for end-to-end tests: the Web API over HTTP and Socket Mode
+// over a websocket, on 127.0.0.1, close enough to Slack's published protocol that slack-go's
+// real clients cannot tell the difference.
+//
+//	srv := slackfake.New(t)
+//	srv.AddUser(slackfake.User{ID: "U1", Name: "alice"})
+//	srv.AddChannel(slackfake.Channel{ID: "C1", Name: "general", BotIsMember: true})
+//	api := slack.New("xoxb-test", slack.OptionAPIURL(srv.APIURL()), slack.OptionAppLevelToken("xapp-test"))
+//	client := socketmode.New(api) // run it, then srv.WaitConnected(ctx, 1)
+//	id, _ := srv.Send(ctx, slackfake.TypeSlashCommands, srv.SlashCommand("U1", "C1", "hello"))
+//	ack, _ := srv.WaitAck(ctx, id)
+//
+// # Faithful to Slack
+//
+//   - Socket Mode: apps.connections.open takes the app-level token as a Bearer header and hands
+//     out a single-use ws:// URL; each socket gets a hello (num_connections, connection_info,
+//     debug_info), websocket pings every ping interval, envelopes in Slack's shape (envelope_id,
+//     type, payload, accepts_response_payload, and retry_attempt/retry_reason on events_api),
+//     one socket per envelope, round-robin, up to 10 sockets (one more gets a too_many_websockets
+//     disconnect); disconnect messages are followed by a close.
+//   - Web API: form bodies with token= and JSON bodies with a Bearer token; errors as HTTP 200
+//     {"ok":false,"error":…}; rate limits as HTTP 429 with Retry-After in seconds and
+//     {"ok":false,"error":"ratelimited"}; 5xx with an HTML body. Response bodies follow the shapes
+//     slack-go decodes (and the documented examples under testdata/shapes).
+//   - Posting rules: a public channel the bot is not in answers not_in_channel, a private one
+//     channel_not_found, an archived one is_archived; a user ID posts in the bot's DM ("D"+ID).
+//   - Block Kit limits are checked on messages (invalid_blocks) and views (invalid_arguments),
+//     with Slack-style response_metadata.messages: 50 blocks per message, 100 per view, section
+//     text 3000, 10 fields of 2000, header 150, context 10 elements, actions 25, button text 75 and
+//     value 2000, 100 options of text 75 and value 150, IDs 255, unique block_ids, modal title,
+//     submit and close 24, private_metadata 3000, views up to 250 kB.
+//   - A trigger_id works once, for 3 s from when the envelope carrying it goes out; a response_url
+//     works 5 times. Payload builders issue both, so tests exercise the same rules as production.
+//
+// # Simplified
+//
+//   - One workspace, one bot. Membership is only the bot's (Channel.BotIsMember): the fake does not
+//     track who else is in a channel, so chat.postEphemeral never answers user_not_in_channel.
+//   - No automatic redelivery of unacked events_api envelopes: a test redelivers with Send and
+//     WithRetry (and the same event_id). No 3 s ack deadline is enforced; Ack.Sent and Ack.Received
+//     let a test check it.
+//   - A trigger_id that was never issued or was already used answers expired_trigger_id.
+//   - A response_url post is recorded (Calls("response_url")) but does not change stored messages.
+//   - Rate limits apply only where a test sets them (RateLimitNext, SetRateLimit); there are no
+//     tiers. Missing tokens answer invalid_auth (Slack says not_authed); a bot token on
+//     apps.connections.open or an app token elsewhere answers not_allowed_token_type.
+//   - Methods: apps.connections.open, auth.test, team.info, chat.postMessage, chat.postEphemeral,
+//     chat.update, chat.delete, chat.getPermalink, reactions.get, views.open, views.push,
+//     views.update, views.publish, users.info, users.list, conversations.info, conversations.join,
+//     conversations.open (one user), conversations.list. Anything else answers unknown_method
+//     unless a test installs a handler with Handle.
+package slackfake
