@@ -1,0 +1,78 @@
+package compose
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// CallbackStory is the callback_id of the story modal, for sharing and for
+// editing a story.
+const CallbackStory = "story_modal"
+
+// Block IDs of the story modal's input blocks, and the action IDs of their
+// elements: ParseStoryForm reads view.state.values[Block…][Action…], and a
+// view_submission answered with response_action "errors" keys its messages
+// by these block IDs (see StoryForm.Errors).
+const (
+	BlockWho       = "story_who" // multi_users_select: who went the extra mile
+	ActionWho      = "who"
+	BlockWhat      = "story_what" // plain_text_input, multiline: what they did
+	ActionWhat     = "what"
+	BlockAudience  = "story_audience" // radio_buttons: customer or coworker
+	ActionAudience = "audience"
+	BlockWay       = "story_way" // static_select, optional: one of the nine ways
+	ActionWay      = "way"
+	BlockChannel   = "story_channel" // conversations_select: where the shoutout goes (not when editing)
+	ActionChannel  = "channel"
+)
+
+// Action IDs of the buttons and menus in messages.
+const (
+	// ActionShareStory is the "Share a story" button (prompts, help, empty
+	// states): it opens the story modal. Its value is empty.
+	ActionShareStory = "share_story"
+	// ActionStoryMenu is the overflow menu on a shoutout; its option values are
+	// MenuValue(MenuEdit, id) and MenuValue(MenuDelete, id).
+	ActionStoryMenu = "story_menu"
+	// ActionDeleteConfirm and ActionDeleteCancel are the buttons of
+	// DeleteConfirm; their value is the story ID in decimal.
+	ActionDeleteConfirm = "delete_confirm"
+	ActionDeleteCancel  = "delete_cancel"
+	// ActionMinePage is the "Newer" and "Older" buttons of Mine; the value is
+	// the offset of the page to show, in decimal. (Each button sits in its own
+	// actions block: Slack refuses two equal action IDs in one block.)
+	ActionMinePage = "mine_page"
+	// ActionForgetConfirm and ActionForgetCancel are the buttons of
+	// ForgetMeConfirm; their value is "forget_me".
+	ActionForgetConfirm = "forget_confirm"
+	ActionForgetCancel  = "forget_cancel"
+)
+
+// Verbs of the shoutout overflow menu (ActionStoryMenu).
+const (
+	MenuEdit   = "edit"
+	MenuDelete = "delete"
+)
+
+// MenuValue is the value of a shoutout menu option: "edit:42", "delete:42".
+func MenuValue(verb string, storyID int64) string {
+	return verb + ":" + strconv.FormatInt(storyID, 10)
+}
+
+// ParseMenuValue splits a shoutout menu option value into its verb (MenuEdit
+// or MenuDelete) and story ID.
+func ParseMenuValue(v string) (verb string, storyID int64, err error) {
+	verb, id, ok := strings.Cut(v, ":")
+	if !ok || (verb != MenuEdit && verb != MenuDelete) {
+		return "", 0, fmt.Errorf("parse menu value %q: unknown verb", v)
+	}
+	storyID, err = strconv.ParseInt(id, 10, 64)
+	if err != nil {
+		return "", 0, fmt.Errorf("parse menu value %q: %w", v, err)
+	}
+	if storyID <= 0 {
+		return "", 0, fmt.Errorf("parse menu value %q: story id must be positive", v)
+	}
+	return verb, storyID, nil
+}

@@ -1,0 +1,163 @@
+package compose
+
+import (
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+)
+
+// SettingsView is what Settings shows: the time zone of the schedule, the
+// scheduled jobs, the subscribed channels, the kudos emoji, the daily kudos
+// limit, and whether the viewer is an admin.
+type SettingsView struct {
+	Zone       string    // IANA name, e.g. "Europe/Berlin"
+	Jobs       []JobInfo // in the order to show them
+	Channels   []string  // channel IDs of subscribed channels
+	KudosEmoji []string  // reaction names, e.g. "clap"
+	DailyLimit int       // kudos one person may give a day; 0 means no limit
+	IsAdmin    bool
+}
+
+// JobInfo describes one scheduled job for Settings.
+type JobInfo struct {
+	Name        string    // "Weekly prompt"
+	Description string    // "every Monday at 10:00"
+	Next        time.Time // next run; zero when not scheduled
+}
+
+// maxSettingsItems bounds the jobs and channels Settings lists.
+const maxSettingsItems = 40
+
+// Settings shows, ephemerally, what is scheduled where and when: each job
+// with its next run in Zone, the channels it posts in, the kudos emoji and
+// the daily limit; admins also see how to change things.
+func Settings(v SettingsView) Message {
+	loc, err := time.LoadLocation(v.Zone)
+	zone := v.Zone
+	if err != nil || v.Zone == "" {
+		loc, zone = time.UTC, "UTC"
+	}
+	var jobs []string
+	for _, j := range v.Jobs[:min(len(v.Jobs), maxSettingsItems)] {
+		line := "• *" + escapeMax(j.Name, 80) + "*: " + escapeMax(j.Description, 120) + " (" + Escape(zone) + ")"
+		if j.Next.IsZero() {
+			line += "; not scheduled"
+		} else {
+			line += "; next: " + j.Next.In(loc).Format("Mon 2006-01-02 15:04")
+		}
+		jobs = append(jobs, line)
+	}
+	if len(jobs) == 0 {
+		jobs = append(jobs, "Nothing is scheduled.")
+	}
+	blocks := []slack.Block{
+		header(":gear: Extra Mile settings"),
+		section(cutMrkdwn("*What is scheduled, and when*\n"+strings.Join(jobs, "\n"), maxSectionText)),
+	}
+
+	var where string
+	if len(v.Channels) == 0 {
+		where = "*Where*\nNo channel is subscribed yet, so nothing scheduled is posted. " +
+			"Run `/extramile subscribe` in a channel to start the weekly prompt, the weekly thank-you roundup and the monthly digest there."
+	} else {
+		chs := make([]string, 0, len(v.Channels))
+		for _, c := range v.Channels[:min(len(v.Channels), maxSettingsItems)] {
+			chs = append(chs, ChannelMention(c))
+		}
+		if k := len(v.Channels) - maxSettingsItems; k > 0 {
+			chs = append(chs, plural(k, "more", "more"))
+		}
+		where = "*Where*\nScheduled posts go to " + joinAnd(chs) + "."
+	}
+	blocks = append(blocks, section(where))
+
+	var emoji []string
+	for _, e := range v.KudosEmoji {
+		if c := emojiCode(e); c != "" && len(emoji) < maxSettingsItems {
+			emoji = append(emoji, c)
+		}
+	}
+	kudos := "*Kudos*\n"
+	if len(emoji) > 0 {
+		kudos += "React with " + strings.Join(emoji, " ") + " to give kudos. "
+	}
+	if v.DailyLimit > 0 {
+		kudos += "Each person can give up to " + plural(v.DailyLimit, "kudos", "kudos") + " a day."
+	} else {
+		kudos += "There is no daily limit."
+	}
+	blocks = append(blocks, section(kudos))
+
+	if v.IsAdmin {
+		blocks = append(blocks, contextBlock("You're an admin: run `/extramile subscribe` or `/extramile unsubscribe` in a channel to add or remove it. "+
+			"The times, the time zone, the kudos emoji and the daily limit are set in Extra Mile's configuration where it runs."))
+	} else {
+		blocks = append(blocks, contextBlock("Only admins can change these. Ask one if something should be different."))
+	}
+	text := "Extra Mile settings: " + plural(len(v.Jobs), "scheduled job", "scheduled jobs") + " in " +
+		plural(len(v.Channels), "channel", "channels")
+	return Message{Text: fallback(text), Blocks: blocks}
+}
+
+// Subscribed answers `/extramile subscribe` in channel: added is false when
+// it already was subscribed.
+func Subscribed(channel string, added bool) Message {
+	ch := ChannelMention(channel)
+	if !added {
+		return simple(ch + " is already subscribed. Nothing changed.")
+	}
+	return Message{
+		Text: fallback(ch + " is subscribed to Extra Mile."),
+		Blocks: []slack.Block{
+			section(":white_check_mark: " + ch + " is subscribed. From now on it gets the weekly prompt, " +
+				"the weekly thank-you roundup and the monthly digest. `/extramile settings` shows when."),
+			contextBlock("If this is a private channel, make sure I'm in it: `/invite @Extra Mile`."),
+		},
+	}
+}
+
+// Unsubscribed answers `/extramile unsubscribe` in channel: removed is false
+// when it was not subscribed.
+func Unsubscribed(channel string, removed bool) Message {
+	ch := ChannelMention(channel)
+	if !removed {
+		return simple(ch + " wasn't subscribed. Nothing changed.")
+	}
+	return simple(ch + " is unsubscribed: no more scheduled posts here. Stories can still be shared in it with `/extramile`.")
+}
+
+// NotAdmin politely refuses an admin-only action, such as "subscribe a
+// channel", and says who can do it.
+func NotAdmin(action string) Message {
+	return simple("Only Extra Mile admins can " + escapeMax(action, 200) + ". " +
+		"If that should be you, ask the person who set up Extra Mile for your team.")
+}
+
+// ChannelProblem tells an admin, by DM, that a subscribed channel cannot take
+// scheduled posts, given the Slack error code of the failed post
+// ("not_in_channel", "channel_not_found", "is_archived", …), and what to do.
+func ChannelProblem(channel, code string) Message {
+	ch := ChannelMention(channel)
+	var what string
+	switch code {
+	case "not_in_channel", "channel_not_found", "method_not_supported_for_channel_type":
+		what = "I'm not a member of " + ch + " (it may be private), so I skipped its scheduled post. " +
+			"Invite me with `/invite @Extra Mile` in that channel, or run `/extramile unsubscribe` there to stop scheduled posts."
+	case "is_archived", "channel_is_archived":
+		what = ch + " is archived, so I skipped its scheduled post. Nothing is posted there until it's unarchived."
+	default:
+		shown := ""
+		if c := escapeMax(strings.ReplaceAll(code, "`", ""), 60); c != "" {
+			shown = " (`" + c + "`)"
+		}
+		what = "Slack refused a scheduled post in " + ch + shown + ", so I skipped it. The next scheduled post will try again."
+	}
+	return Message{
+		Text: fallback("A scheduled post in " + ch + " was skipped"),
+		Blocks: []slack.Block{
+			section(":warning: *A scheduled post was skipped*\n" + what),
+			contextBlock("You get this because you're an Extra Mile admin. I won't repeat this message."),
+		},
+	}
+}

@@ -1,0 +1,227 @@
+package compose
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/slack-go/slack"
+
+	"github.com/extramile/extramile"
+)
+
+// Shoutout is the public thank-you posted when a story is shared: it thanks
+// each recognized person by mention, quotes the story, names the way and for
+// whom, says who shared it, and invites reactions with the kudos emoji
+// (reaction names such as "raised_hands"; the first three are named, none
+// gives a wording without them). Its overflow menu (ActionStoryMenu) offers
+// "Edit story" and "Delete story" to everyone, so only stories with an ID get
+// it: the bot decides who may use it (see NotStoryAuthor, DeleteConfirm).
+func Shoutout(s *extramile.Story, kudosEmoji ...string) Message {
+	head := ":sparkles: *Thank you, " + thanked(s.Recognized) + ", for going the extra mile!*"
+	sec := section(head + "\n" + quoteMax(s.Text, maxSectionText-utf8Len(head)-1))
+	if s.ID > 0 {
+		sec.Accessory = slack.NewAccessory(&slack.OverflowBlockElement{
+			Type:     slack.METOverflow,
+			ActionID: ActionStoryMenu,
+			Options: []*slack.OptionBlockObject{
+				{Text: plain("Edit story"), Value: MenuValue(MenuEdit, s.ID)},
+				{Text: plain("Delete story"), Value: MenuValue(MenuDelete, s.ID)},
+			},
+		})
+	}
+	blocks := []slack.Block{sec}
+	if w := wayLine(s); w != "" {
+		blocks = append(blocks, contextBlock(w))
+	}
+	blocks = append(blocks, contextBlock(sharedBy(s), reactLine(kudosEmoji)))
+	return Message{
+		Text:   fallback("Extra mile shoutout for " + thanked(s.Recognized)),
+		Blocks: blocks,
+	}
+}
+
+// thanked names the recognized people, "someone" when there are none.
+func thanked(users []string) string {
+	if len(users) == 0 {
+		return "someone"
+	}
+	return mentions(users)
+}
+
+// sharedBy says who shared a story, kindly when they named themselves.
+func sharedBy(s *extramile.Story) string {
+	line := "Shared by " + Mention(s.Author)
+	switch {
+	case len(s.Recognized) == 1 && s.Recognized[0] == s.Author:
+		line += ", who wrote down their own extra mile: noticing it in yourself is part of the habit too"
+	case isAmong(s.Author, s.Recognized):
+		line += ", who was part of it too"
+	}
+	if !s.UpdatedAt.IsZero() && s.UpdatedAt.After(s.CreatedAt) {
+		line += " (edited)"
+	}
+	return line + "."
+}
+
+func reactLine(emoji []string) string {
+	var codes []string
+	for _, e := range emoji {
+		if c := emojiCode(e); c != "" && len(codes) < 3 && !isAmong(c, codes) {
+			codes = append(codes, c)
+		}
+	}
+	if len(codes) > 0 {
+		return "React with " + strings.Join(codes, " or ") + " to add your kudos, and share your own story with `/extramile`."
+	}
+	return "Add your kudos with a reaction, and share your own story with `/extramile`."
+}
+
+// emojiCode renders a reaction name as ":name:", or "" when it is not a
+// plausible emoji name.
+func emojiCode(name string) string {
+	name = strings.Trim(name, ":")
+	if name == "" || len(name) > 100 {
+		return ""
+	}
+	for _, r := range name {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || strings.ContainsRune("_+-'", r)) {
+			return ""
+		}
+	}
+	return ":" + name + ":"
+}
+
+// RemovedShoutout is what a shoutout becomes once its story is deleted.
+func RemovedShoutout() Message {
+	const text = "This story was removed by the person who shared it."
+	return Message{Text: text, Blocks: []slack.Block{contextBlock(":wastebasket: _" + text + "_")}}
+}
+
+// DeleteConfirm asks the person who shared a story, ephemerally, whether to
+// delete it: ActionDeleteConfirm (danger) or ActionDeleteCancel, both with the
+// story ID as value. (Slack's overflow menu takes one confirm dialog for all
+// its options, so deleting asks here instead of in the menu.)
+func DeleteConfirm(s *extramile.Story) Message {
+	id := strconv.FormatInt(s.ID, 10)
+	text := "*Delete your story about " + thanked(s.Recognized) + "?*\n" +
+		"The shoutout will say it was removed, and the story is gone for good."
+	return Message{
+		Text: fallback("Delete your story about " + thanked(s.Recognized) + "?"),
+		Blocks: []slack.Block{
+			section(text + "\n" + quoteMax(s.Text, 300)),
+			actions("delete_story",
+				button(ActionDeleteConfirm, "Delete story", id, slack.StyleDanger),
+				button(ActionDeleteCancel, "Keep it", id, ""),
+			),
+		},
+	}
+}
+
+// DeleteCancelled answers ActionDeleteCancel.
+func DeleteCancelled() Message {
+	return simple(":ok_hand: Kept. Your story stays as it is.")
+}
+
+// NotStoryAuthor tells someone who used a shoutout's menu that only the
+// person who shared the story can edit or delete it.
+func NotStoryAuthor() Message {
+	return simple("Only the person who shared this story can edit or delete it. " +
+		"If something in it needs fixing, a quick word to them will do.")
+}
+
+// ThankYouDM is the personal thank-you a recognized person gets: who shared
+// it, the story, and a link to the shoutout (none when permalink is empty).
+// The bot sends it to each recognized person other than the author.
+func ThankYouDM(s *extramile.Story, permalink string) Message {
+	head := ":sparkles: *Thank you for going the extra mile!*\n" + Mention(s.Author) + " wrote down what you did:"
+	blocks := []slack.Block{section(head + "\n" + quoteMax(s.Text, maxSectionText-utf8Len(head)-1))}
+	var ctx []string
+	if len(s.Recognized) > 1 {
+		ctx = append(ctx, "Thanked in this story: "+mentions(s.Recognized)+".")
+	}
+	if w := wayLine(s); w != "" {
+		ctx = append(ctx, w)
+	}
+	if l := link(permalink, "See the shoutout"); l != "" {
+		ctx = append(ctx, l+" in "+ChannelMention(s.Channel)+".")
+	}
+	if len(ctx) > 0 {
+		blocks = append(blocks, contextBlock(ctx...))
+	}
+	return Message{
+		Text:   fallback(Mention(s.Author) + " thanked you for going the extra mile"),
+		Blocks: blocks,
+	}
+}
+
+// Confirmation thanks the person who shared a story, ephemerally, links the
+// shoutout (when permalink is set), and leaves them with the half-step question.
+func Confirmation(s *extramile.Story, permalink string) Message {
+	where := "in " + ChannelMention(s.Channel)
+	if l := link(permalink, "see it"); l != "" {
+		where += " (" + l + ")"
+	}
+	var text string
+	if len(s.Recognized) == 1 && s.Recognized[0] == s.Author {
+		text = "Your own story is shared " + where + ". Noticing your own extra mile counts too."
+	} else {
+		text = "Your story about " + thanked(s.Recognized) + " is shared " + where + "."
+	}
+	return Message{
+		Text: fallback("Thank you for writing it down. " + text),
+		Blocks: []slack.Block{
+			section(":white_check_mark: *Thank you for writing it down!*\n" + text),
+			contextBlock(":footprints: " + halfStepLine),
+		},
+	}
+}
+
+// undeliverableChunks is how many sections Undeliverable may use to give a
+// story back whole: a story of MaxStoryLength characters that all need
+// escaping takes five.
+const undeliverableChunks = 8
+
+// Reasons a story could not be posted, for Undeliverable.
+const (
+	ReasonPrivate  = "private"   // a private channel the bot is not in
+	ReasonArchived = "archived"  // an archived channel
+	ReasonNotFound = "not_found" // deleted, or the bot cannot see it
+	ReasonOther    = "other"     // anything else
+)
+
+// Undeliverable tells the person who shared a story, by DM, that it could not
+// be posted in channelID and why (reason: ReasonPrivate, ReasonArchived,
+// ReasonNotFound or anything else), what to do, and gives them the story back
+// to copy: nothing is lost.
+func Undeliverable(s *extramile.Story, channelID, reason string) Message {
+	ch := ChannelMention(channelID)
+	var why string
+	switch reason {
+	case ReasonPrivate:
+		why = "I'm not a member of " + ch + ", and it's private, so I can't post there. " +
+			"Invite me with `/invite @Extra Mile` in that channel, then share it again."
+	case ReasonArchived:
+		why = ch + " is archived, so nothing can be posted there any more. Please share it again in another channel."
+	case ReasonNotFound:
+		why = "I can't find " + ch + ": it may have been deleted, or I can't see it. Please share it again in another channel."
+	default:
+		why = "Slack didn't let me post it in " + ch + " just now. Please try again in a moment, or pick another channel."
+	}
+	head := ":inbox_tray: *I couldn't post your story about " + thanked(s.Recognized) + ", but nothing is lost.*\n" + why
+	blocks := []slack.Block{section(head)}
+	if chunks := quoteChunks(s.Text, maxSectionText, undeliverableChunks); len(chunks) > 0 {
+		blocks = append(blocks, contextBlock("Here is your story, ready to copy:"))
+		for _, c := range chunks {
+			blocks = append(blocks, section(c))
+		}
+	}
+	return Message{
+		Text:   fallback("I couldn't post your story about " + thanked(s.Recognized) + " in " + ch + ", but nothing is lost."),
+		Blocks: append(blocks, shareActions()),
+	}
+}
+
+// simple is a one-section message whose fallback is the same text.
+func simple(text string) Message {
+	return Message{Text: fallback(text), Blocks: []slack.Block{section(text)}}
+}
