@@ -1,0 +1,196 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/extramile/extramile"
+	"github.com/extramile/extramile/bot/compose"
+	"github.com/extramile/extramile/scheduler"
+	"github.com/extramile/extramile/storage"
+)
+
+// Store is what the bot keeps and reads; *storage.DB implements it.
+type Store interface {
+	CreateStory(ctx context.Context, s *extramile.Story) error
+	FindStory(ctx context.Context, id int64) (*extramile.Story, error)
+	UpdateStory(ctx context.Context, s *extramile.Story) error
+	SetShoutout(ctx context.Context, id int64, ts, permalink string) error
+	SetShoutoutFailed(ctx context.Context, id int64, reason string) error
+	PendingShoutouts(ctx context.Context) ([]*extramile.Story, error)
+	StoryByShoutout(ctx context.Context, channel, ts string) (*extramile.Story, error)
+	DeleteStory(ctx context.Context, id int64) error
+	StoriesFor(ctx context.Context, user string, offset, limit int) ([]*extramile.Story, int, error)
+	Stories(ctx context.Context, f storage.StoryFilter) ([]*extramile.Story, error)
+	ForgetUser(ctx context.Context, user string) (stories, kudos int, err error)
+	CountSubmitted(ctx context.Context, user string) (stories, kudos int, err error)
+
+	AddKudos(ctx context.Context, g storage.KudosGift) (storage.KudosResult, error)
+	RemoveKudos(ctx context.Context, giver, channel, ts, emoji string) (int, error)
+	KudosReceived(ctx context.Context, receiver string, from, to time.Time) ([]extramile.Kudos, error)
+	KudosReceivers(ctx context.Context, from, to time.Time) ([]string, error)
+
+	Once(ctx context.Context, key string) (bool, error)
+	ForgetOnce(ctx context.Context, key string) error
+	SetQuiet(ctx context.Context, user string, quiet bool) error
+	Quiet(ctx context.Context, user string) (bool, error)
+
+	Subscribe(ctx context.Context, channel, by string) (bool, error)
+	Unsubscribe(ctx context.Context, channel string) (bool, error)
+	Subscriptions(ctx context.Context) ([]string, error)
+
+	ClaimRun(ctx context.Context, job, channel string, scheduledAt time.Time) (bool, error)
+	FinishRun(ctx context.Context, job, channel string, scheduledAt time.Time, runErr error) error
+	LastRun(ctx context.Context, job, channel string) (time.Time, error)
+
+	Top(ctx context.Context, from, to time.Time, limit int) ([]extramile.Tally, error)
+	Digest(ctx context.Context, q storage.DigestQuery) (*extramile.Digest, error)
+}
+
+// Options configure a Bot.
+type Options struct {
+	API        *slack.Client
+	Store      Store
+	Channel    string         // EXTRAMILE_CHANNEL: gets prompts, roundups and digests ("" = only subscribed channels)
+	Location   *time.Location // zone of the schedules, digests and leaderboards
+	KudosEmoji []string       // reaction names that give kudos
+	DailyLimit int            // kudos one person may give per day; 0 = no limit
+	Admins     []string       // EXTRAMILE_ADMINS
+	Jobs       func() []scheduler.Entry
+	Logger     *slog.Logger
+	Now        func() time.Time
+	// PostInterval paces scheduled posts across channels (default 250 ms,
+	// about 240 posts a minute: under Slack's workspace limit for chat.postMessage).
+	PostInterval time.Duration
+}
+
+// Bot answers Slack. Create it with New.
+type Bot struct {
+	api        *slack.Client
+	store      Store
+	channel    string
+	loc        *time.Location
+	kudosEmoji map[string]bool
+	emojiList  []string
+	dailyLimit int
+	admins     map[string]bool
+	jobs       func() []scheduler.Entry
+	log        *slog.Logger
+	now        func() time.Time
+	pace       time.Duration
+
+	botUserID string
+	dir       *directory
+
+	background sync.WaitGroup
+}
+
+// New returns a Bot; call Start before serving.
+func New(o Options) *Bot {
+	b := &Bot{
+		api: o.API, store: o.Store, channel: o.Channel, loc: o.Location,
+		kudosEmoji: map[string]bool{}, emojiList: o.KudosEmoji, dailyLimit: o.DailyLimit,
+		admins: map[string]bool{}, jobs: o.Jobs, log: o.Logger, now: o.Now, pace: o.PostInterval,
+	}
+	if b.loc == nil {
+		b.loc = time.UTC
+	}
+	if b.log == nil {
+		b.log = slog.New(slog.DiscardHandler)
+	}
+	if b.now == nil {
+		b.now = time.Now
+	}
+	if b.pace == 0 {
+		b.pace = 250 * time.Millisecond
+	}
+	if b.jobs == nil {
+		b.jobs = func() []scheduler.Entry { return nil }
+	}
+	for _, e := range o.KudosEmoji {
+		b.kudosEmoji[e] = true
+	}
+	for _, a := range o.Admins {
+		b.admins[a] = true
+	}
+	b.dir = newDirectory(o.API, b.now)
+	return b
+}
+
+// Start learns the bot's own user ID (auth.test) and resumes shoutouts that a
+// restart interrupted. It returns an error when the bot token is refused.
+func (b *Bot) Start(ctx context.Context) error {
+	auth, err := b.api.AuthTestContext(ctx)
+	if err != nil {
+		return slackErr("auth.test (check SLACK_BOT_TOKEN)", err)
+	}
+	b.botUserID = auth.UserID
+	b.log.Info("signed in to Slack", "team", auth.Team, "bot_user", auth.UserID)
+	pending, err := b.store.PendingShoutouts(ctx)
+	if err != nil {
+		return err
+	}
+	for _, s := range pending {
+		b.log.Info("resuming a shoutout interrupted by a restart", "story", s.ID)
+		b.goBackground(ctx, func(ctx context.Context) { b.publish(ctx, s) })
+	}
+	return nil
+}
+
+// Wait blocks until background work (shoutouts and DMs after an ack, event
+// handling) is done or ctx ends.
+func (b *Bot) Wait(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() { b.background.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// goBackground runs f after the current ack, tracked by Wait, with panics
+// recovered. It keeps running when the caller's context ends.
+func (b *Bot) goBackground(ctx context.Context, f func(ctx context.Context)) {
+	b.background.Add(1)
+	go func() {
+		defer b.background.Done()
+		defer func() {
+			if r := recover(); r != nil {
+				b.log.Error("background work panicked", "panic", r)
+			}
+		}()
+		f(context.WithoutCancel(ctx))
+	}()
+}
+
+// ephemeral is the ack payload of a private reply to a slash command. A reply
+// too large for a socket ack (Slack drops acks of 20 KB or more) is sent with
+// chat.postEphemeral after the ack instead.
+func (b *Bot) ephemeral(ctx context.Context, channel, user string, m compose.Message) any {
+	payload := map[string]any{"response_type": "ephemeral", "text": m.Text}
+	if len(m.Blocks) > 0 {
+		payload["blocks"] = m.Blocks
+	}
+	if raw, err := json.Marshal(payload); err == nil && len(raw) < 16*1024 {
+		return payload
+	}
+	b.goBackground(ctx, func(ctx context.Context) { b.postEphemeral(ctx, channel, user, m) })
+	return nil
+}
+
+// isAdmin reports whether user may change settings: listed in
+// EXTRAMILE_ADMINS, or a workspace admin or owner.
+func (b *Bot) isAdmin(ctx context.Context, user string) bool {
+	if b.admins[user] {
+		return true
+	}
+	u, err := b.dir.user(ctx, user)
+	return err == nil && (u.IsAdmin || u.IsOwner)
+}

@@ -1,0 +1,129 @@
+// Package app wires Extra Mile together: config → storage → Slack client →
+// bot → scheduler, and nothing else. cmd/extramile runs it; the end-to-end
+// tests run the very same Main against a fake Slack.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
+
+	"github.com/extramile/extramile/bot"
+	"github.com/extramile/extramile/internal/config"
+	"github.com/extramile/extramile/scheduler"
+	"github.com/extramile/extramile/storage"
+)
+
+// Shutdown budget: the whole stop takes under 10 s.
+const (
+	drainTimeout     = 4 * time.Second // acks of envelopes in flight
+	schedulerTimeout = 2 * time.Second // scheduled jobs in flight
+	backgroundWait   = 3 * time.Second // shoutouts and DMs after acks
+)
+
+// Main is the program: it wires config → storage → Slack client → bot →
+// scheduler, and nothing else. Tests run the very same Main.
+type Main struct {
+	Config *config.Config
+	Logger *slog.Logger
+
+	// Test hooks: extra options for the Slack clients.
+	SlackOptions  []slack.Option
+	SocketOptions []socketmode.Option
+
+	db *storage.DB
+}
+
+// NewMain returns a Main that logs to logOut.
+func NewMain(cfg *config.Config, logOut io.Writer) *Main {
+	return &Main{Config: cfg, Logger: cfg.Logger(logOut)}
+}
+
+// Run opens the database, connects to Slack and serves until ctx is done
+// (then it stops taking new work, finishes what is in flight and closes the
+// database) or Slack refuses the connection.
+func (m *Main) Run(ctx context.Context) error {
+	cfg, log := m.Config, m.Logger
+	db, err := storage.Open(ctx, cfg.DBPath)
+	if err != nil {
+		return fmt.Errorf("open database: %w", err)
+	}
+	m.db = db
+	defer m.Close()
+	db.Logger = log.With("component", "storage")
+
+	retry := slack.RetryConfig{MaxRetries: 4, RetryAfterDuration: 30 * time.Second, BackoffInitial: 200 * time.Millisecond, BackoffMax: 10 * time.Second, BackoffJitter: 100 * time.Millisecond}
+	retry.Handlers = []slack.RetryHandler{
+		slack.NewConnectionErrorRetryHandler(),
+		slack.NewRateLimitErrorRetryHandler(retry),
+		slack.NewServerErrorRetryHandler(retry),
+	}
+	api := slack.New(cfg.Slack.BotToken, append([]slack.Option{
+		slack.OptionAPIURL(cfg.Slack.APIURL),
+		slack.OptionAppLevelToken(cfg.Slack.AppToken),
+		slack.OptionHTTPClient(&http.Client{Timeout: 30 * time.Second}),
+		slack.OptionRetryConfig(retry),
+	}, m.SlackOptions...)...)
+
+	sched := scheduler.New(scheduler.Options{Location: cfg.Timezone.Location, Catchup: cfg.Catchup, Logger: log.With("component", "scheduler")})
+	b := bot.New(bot.Options{
+		API: api, Store: db, Channel: cfg.Channel, Location: cfg.Timezone.Location,
+		KudosEmoji: cfg.KudosEmoji, DailyLimit: cfg.KudosDailyLimit, Admins: cfg.Admins,
+		Jobs: sched.Entries, Logger: log.With("component", "bot"),
+	})
+	for _, j := range []scheduler.Job{
+		{Name: bot.JobPrompt, Spec: cfg.PromptSchedule, Run: b.PromptJob},
+		{Name: bot.JobRoundup, Spec: cfg.ShoutoutSchedule, Run: b.RoundupJob},
+		{Name: bot.JobDigest, Spec: cfg.DigestSchedule, Run: b.DigestJob},
+		{Name: bot.JobKudosDM, Spec: cfg.KudosDMSchedule, Run: b.KudosDMJob},
+	} {
+		if err := sched.Add(j); err != nil {
+			return err
+		}
+	}
+	if err := b.Start(ctx); err != nil {
+		return err
+	}
+
+	sched.Start(ctx)
+	adapter := &bot.Adapter{
+		Client:       socketmode.New(api, m.SocketOptions...),
+		Handler:      b,
+		Logger:       log.With("component", "socket"),
+		DrainTimeout: drainTimeout,
+	}
+	log.Info("extramile is running", "db", cfg.DBPath, "zone", cfg.Timezone.String(), "channel", cfg.Channel)
+	runErr := adapter.Run(ctx)
+
+	log.Info("shutting down")
+	stopCtx, cancel := context.WithTimeout(context.Background(), schedulerTimeout)
+	if err := sched.Stop(stopCtx); err != nil {
+		log.Warn("scheduled jobs still running at shutdown", "error", err)
+	}
+	cancel()
+	waitCtx, cancel := context.WithTimeout(context.Background(), backgroundWait)
+	if err := b.Wait(waitCtx); err != nil {
+		log.Warn("background work still running at shutdown; pending shoutouts resume at the next start", "error", err)
+	}
+	cancel()
+	if errors.Is(runErr, bot.ErrSlackRefused) {
+		return runErr
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// Close closes the database; it is safe to call more than once.
+func (m *Main) Close() error {
+	if m.db == nil {
+		return nil
+	}
+	return m.db.Close()
+}

@@ -1,0 +1,358 @@
+// Package apptest runs the real program (app.Main) against the fake Slack in
+// internal/slackfake, for end-to-end tests: a fixed cast of people and
+// channels, helpers to send envelopes and wait for what the bot does, and the
+// database to check what it kept.
+package apptest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/extramile/extramile"
+	"github.com/extramile/extramile/internal/app"
+	"github.com/extramile/extramile/internal/config"
+	"github.com/extramile/extramile/internal/slackfake"
+	"github.com/extramile/extramile/storage"
+)
+
+// The cast: people and channels every test can use.
+const (
+	Alice       = "UALICE"   // a member, New York time
+	Bob         = "UBOB"     // a member, Berlin time
+	Carol       = "UCAROL"   // a member, UTC
+	Admin       = "UADMIN"   // listed in EXTRAMILE_ADMINS
+	Owner       = "UOWNER"   // a workspace owner (may change settings too)
+	Deactivated = "UGONE"    // a deactivated account
+	OtherBot    = "UAPPBOT"  // another app's bot user
+	BotUser     = "UBOT"     // Extra Mile itself
+	General     = "CGENERAL" // public; the bot is a member; EXTRAMILE_CHANNEL
+	Random      = "CRANDOM"  // public; the bot is not a member yet
+	Secret      = "GSECRET"  // private; the bot was not invited
+	Team        = "GTEAM"    // private; the bot was invited
+	Archived    = "CARCHIVE" // public, archived
+)
+
+// Timeout bounds every wait in a test.
+const Timeout = 15 * time.Second
+
+// Harness is one running bot against one fake Slack.
+type Harness struct {
+	T      testing.TB
+	Slack  *slackfake.Server
+	Config *config.Config
+	Logs   *SyncBuffer
+
+	connections int
+	cancel      context.CancelFunc
+	done        chan error
+}
+
+// New builds a fake Slack with the cast and a configuration pointing at it
+// (schedules that never fire during a test unless a test sets them; a fresh
+// database in a temp dir). Options may change the configuration before
+// Start.
+func New(tb testing.TB, opts ...func(*config.Config)) *Harness {
+	tb.Helper()
+	srv := slackfake.New(tb)
+	for _, u := range []slackfake.User{
+		{ID: Alice, Name: "alice", RealName: "Alice Archer", TZ: "America/New_York", TZOffset: -18000},
+		{ID: Bob, Name: "bob", RealName: "Bob Baker", TZ: "Europe/Berlin", TZOffset: 3600},
+		{ID: Carol, Name: "carol", RealName: "Carol Chen", TZ: "UTC"},
+		{ID: Admin, Name: "ada", RealName: "Ada Admin", TZ: "UTC"},
+		{ID: Owner, Name: "olga", RealName: "Olga Owner", TZ: "UTC", IsOwner: true, IsAdmin: true},
+		{ID: Deactivated, Name: "gone", RealName: "Gone Person", Deleted: true},
+		{ID: OtherBot, Name: "otherbot", RealName: "Other Bot", IsBot: true},
+	} {
+		srv.AddUser(u)
+	}
+	for _, c := range []slackfake.Channel{
+		{ID: General, Name: "general", BotIsMember: true},
+		{ID: Random, Name: "random"},
+		{ID: Secret, Name: "secret", IsPrivate: true},
+		{ID: Team, Name: "team", IsPrivate: true, BotIsMember: true},
+		{ID: Archived, Name: "old", IsArchived: true},
+	} {
+		srv.AddChannel(c)
+	}
+	never := "0 0 1 1 *" // once a year: never during a test
+	cfg := &config.Config{
+		Slack:            config.Slack{BotToken: "xoxb-test", AppToken: "xapp-test", APIURL: srv.APIURL()},
+		DBPath:           filepath.Join(tb.TempDir(), "extramile.db"),
+		Timezone:         config.Zone{Location: time.UTC},
+		Channel:          General,
+		PromptSchedule:   never,
+		ShoutoutSchedule: never,
+		DigestSchedule:   never,
+		KudosDMSchedule:  never,
+		KudosEmoji:       []string{"raised_hands", "clap"},
+		Admins:           []string{Admin},
+		LogFormat:        "text",
+	}
+	cfg.LogLevel.Level = -4 // debug
+	for _, o := range opts {
+		o(cfg)
+	}
+	if err := cfg.Validate(); err != nil {
+		tb.Fatalf("test configuration: %v", err)
+	}
+	h := &Harness{T: tb, Slack: srv, Config: cfg, Logs: &SyncBuffer{}}
+	tb.Cleanup(func() {
+		h.Stop()
+		if tb.Failed() {
+			tb.Logf("bot logs:\n%s", h.Logs.String())
+		}
+	})
+	return h
+}
+
+// Start runs the program and waits until it has connected over Socket Mode.
+func (h *Harness) Start() {
+	h.T.Helper()
+	if h.done != nil {
+		h.T.Fatal("harness: already started")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	h.cancel, h.done = cancel, make(chan error, 1)
+	m := &app.Main{Config: h.Config, Logger: h.Config.Logger(h.Logs)}
+	go func() { h.done <- m.Run(ctx) }()
+	h.connections++
+	wctx, wcancel := context.WithTimeout(context.Background(), Timeout)
+	defer wcancel()
+	select {
+	case err := <-h.done:
+		h.done = nil
+		h.T.Fatalf("the bot stopped while starting: %v", err)
+	case err := <-waitErr(func() error { return h.Slack.WaitConnected(wctx, h.connections) }):
+		if err != nil {
+			h.T.Fatalf("the bot did not connect: %v", err)
+		}
+	}
+}
+
+func waitErr(f func() error) <-chan error {
+	ch := make(chan error, 1)
+	go func() { ch <- f() }()
+	return ch
+}
+
+// Stop asks the program to stop (as SIGTERM does) and returns what Run
+// returned. It fails the test if the program takes more than 10 s.
+func (h *Harness) Stop() error {
+	if h.done == nil {
+		return nil
+	}
+	h.cancel()
+	defer func() { h.done = nil }()
+	select {
+	case err := <-h.done:
+		return err
+	case <-time.After(10 * time.Second):
+		h.T.Errorf("the bot took more than 10 s to stop")
+		return errors.New("stop timed out")
+	}
+}
+
+// Exited waits (up to Timeout) for the program to stop by itself, e.g.
+// because Slack refused it, and returns what Run returned; ok is false if it
+// is still running.
+func (h *Harness) Exited() (err error, ok bool) {
+	h.T.Helper()
+	if h.done == nil {
+		h.T.Fatal("harness: not running")
+	}
+	select {
+	case err := <-h.done:
+		h.done = nil
+		return err, true
+	case <-time.After(Timeout):
+		return nil, false
+	}
+}
+
+// Restart stops the program and starts it again on the same database.
+func (h *Harness) Restart() {
+	h.T.Helper()
+	if err := h.Stop(); err != nil {
+		h.T.Fatalf("stop: %v", err)
+	}
+	h.Start()
+}
+
+// Ctx is a context bounded by Timeout.
+func (h *Harness) Ctx() context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
+	h.T.Cleanup(cancel)
+	return ctx
+}
+
+// Send delivers an envelope and waits for its ack.
+func (h *Harness) Send(typ string, payload any, opts ...slackfake.EnvelopeOption) slackfake.Ack {
+	h.T.Helper()
+	ctx := h.Ctx()
+	id, err := h.Slack.Send(ctx, typ, payload, opts...)
+	if err != nil {
+		h.T.Fatalf("send %s: %v", typ, err)
+	}
+	ack, err := h.Slack.WaitAck(ctx, id)
+	if err != nil {
+		h.T.Fatalf("no ack for %s envelope %s: %v", typ, id, err)
+	}
+	return ack
+}
+
+// Command runs `/extramile text` as user in channel and returns the ack.
+func (h *Harness) Command(user, channel, text string) slackfake.Ack {
+	h.T.Helper()
+	return h.Send(slackfake.TypeSlashCommands, h.Slack.SlashCommand(user, channel, text))
+}
+
+// Interact delivers an interactive payload and returns the ack.
+func (h *Harness) Interact(payload map[string]any) slackfake.Ack {
+	h.T.Helper()
+	return h.Send(slackfake.TypeInteractive, payload)
+}
+
+// Event delivers an events_api payload and returns the ack.
+func (h *Harness) Event(payload map[string]any, opts ...slackfake.EnvelopeOption) slackfake.Ack {
+	h.T.Helper()
+	return h.Send(slackfake.TypeEventsAPI, payload, opts...)
+}
+
+// Eventually polls cond every few milliseconds until it holds, failing the
+// test with what after Timeout.
+func (h *Harness) Eventually(what string, cond func() bool) {
+	h.T.Helper()
+	deadline := time.Now().Add(Timeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			h.T.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// Posts returns the non-ephemeral messages the bot posted in channel (a user
+// ID for DMs), in order.
+func (h *Harness) Posts(channel string) []slackfake.Message {
+	var out []slackfake.Message
+	for _, m := range h.Slack.Messages("") {
+		if m.Ephemeral || m.User != BotUser {
+			continue
+		}
+		if m.Channel == channel || m.Channel == "D"+channel {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// Ephemerals returns the ephemeral messages the bot showed user.
+func (h *Harness) Ephemerals(user string) []slackfake.Message {
+	var out []slackfake.Message
+	for _, m := range h.Slack.Messages("") {
+		if m.Ephemeral && m.EphemeralTo == user {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// WaitPosts waits until channel has at least n bot posts and returns them.
+func (h *Harness) WaitPosts(channel string, n int) []slackfake.Message {
+	h.T.Helper()
+	h.Eventually(fmt.Sprintf("%d posts in %s", n, channel), func() bool { return len(h.Posts(channel)) >= n })
+	return h.Posts(channel)
+}
+
+// Export reads everything the bot kept, through a second handle on the
+// database (as `extramile export` does while the bot runs).
+func (h *Harness) Export() *extramile.Export {
+	h.T.Helper()
+	ctx := h.Ctx()
+	db, err := storage.Open(ctx, h.Config.DBPath)
+	if err != nil {
+		h.T.Fatalf("open database: %v", err)
+	}
+	defer db.Close()
+	e, err := db.Export(ctx)
+	if err != nil {
+		h.T.Fatalf("export: %v", err)
+	}
+	return e
+}
+
+// AckPayload decodes an ack's payload into a map (nil for a plain ack).
+func AckPayload(tb testing.TB, a slackfake.Ack) map[string]any {
+	tb.Helper()
+	if len(a.Payload) == 0 || string(a.Payload) == "null" {
+		return nil
+	}
+	var m map[string]any
+	if err := json.Unmarshal(a.Payload, &m); err != nil {
+		tb.Fatalf("ack payload %s: %v", a.Payload, err)
+	}
+	return m
+}
+
+// Text flattens a message's text and every text inside its blocks, for
+// assertions that should not depend on layout.
+func Text(m slackfake.Message) string {
+	var b strings.Builder
+	b.WriteString(m.Text)
+	var walk func(v any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			if t, ok := x["text"].(string); ok {
+				b.WriteString("\n" + t)
+			}
+			for _, v := range x {
+				walk(v)
+			}
+		case []any:
+			for _, v := range x {
+				walk(v)
+			}
+		}
+	}
+	var blocks any
+	if json.Unmarshal(m.Blocks, &blocks) == nil {
+		walk(blocks)
+	}
+	return b.String()
+}
+
+// SyncBuffer is a bytes.Buffer safe for concurrent writers (the logs).
+type SyncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+// Write implements io.Writer.
+func (s *SyncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.buf.Write(p)
+}
+
+// String returns what was written so far.
+func (s *SyncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.buf.String()
+}
+
+// RunOnce runs the program in the foreground until it stops by itself
+// (e.g. because Slack refused a token) and returns Run's error.
+func (h *Harness) RunOnce() error {
+	m := &app.Main{Config: h.Config, Logger: h.Config.Logger(h.Logs)}
+	return m.Run(context.Background())
+}

@@ -1,0 +1,200 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/extramile/extramile"
+)
+
+// KudosGift is one kudos reaction to record: Giver reacted with Emoji to
+// message MessageTS in Channel, giving one kudos to each of Receivers.
+type KudosGift struct {
+	Giver     string
+	Receivers []string // empty strings and repeats are ignored
+	Channel   string
+	MessageTS string
+	Emoji     string
+	StoryID   int64 // the story whose shoutout was reacted to, or 0
+	Private   bool  // the channel is private
+	// DailyMax is how many reactions the giver may have counted per day;
+	// 0 means no limit.
+	DailyMax int
+	// DayStart and DayEnd bound the giver's local day, [DayStart, DayEnd),
+	// for DailyMax and GivenToday; a zero time is unbounded.
+	DayStart, DayEnd time.Time
+}
+
+// KudosResult is what AddKudos did.
+type KudosResult struct {
+	Added        int  // kudos rows inserted
+	Duplicate    bool // this reaction was already counted: nothing added
+	LimitReached bool // refused: the giver already had DailyMax reactions counted today
+	GivenToday   int  // reactions counted for the giver in the day, after this call
+}
+
+// AddKudos records a kudos reaction atomically: a reaction already counted
+// (same giver, channel, message and emoji) is a Duplicate; a giver who has
+// DailyMax reactions counted in [DayStart, DayEnd) is refused with
+// LimitReached; otherwise one kudos per receiver is inserted. The kudos'
+// time is the clock's, which should fall in the giver's day.
+// ENOTFOUND if StoryID names a story that no longer exists.
+func (db *DB) AddKudos(ctx context.Context, g KudosGift) (KudosResult, error) {
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return KudosResult{}, fail("add kudos", err)
+	}
+	defer tx.Rollback()
+
+	now := db.now()
+	r, err := addKudos(ctx, tx, g, now)
+	if err != nil {
+		return KudosResult{}, fail("add kudos", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return KudosResult{}, fail("add kudos", err)
+	}
+	return r, nil
+}
+
+// Queries of AddKudos.
+const (
+	reactionExistsSQL = `SELECT EXISTS (SELECT 1 FROM kudos
+		WHERE giver = ? AND channel = ? AND message_ts = ? AND emoji = ?)`
+	givenInDaySQL = `SELECT count(*) FROM (
+		SELECT DISTINCT channel, message_ts, emoji FROM kudos
+		WHERE giver = ? AND created_at >= ? AND created_at < ?)`
+)
+
+func addKudos(ctx context.Context, tx *sql.Tx, g KudosGift, now time.Time) (KudosResult, error) {
+	var r KudosResult
+	err := tx.QueryRowContext(ctx, reactionExistsSQL, g.Giver, g.Channel, g.MessageTS, g.Emoji).Scan(&r.Duplicate)
+	if err != nil {
+		return r, err
+	}
+	if !r.Duplicate {
+		given, err := givenInDay(ctx, tx, g)
+		if err != nil {
+			return r, err
+		}
+		if g.DailyMax > 0 && given >= g.DailyMax {
+			r.LimitReached, r.GivenToday = true, given
+			return r, nil
+		}
+		if r.Added, err = insertKudos(ctx, tx, g, now); err != nil {
+			return r, err
+		}
+	}
+	r.GivenToday, err = givenInDay(ctx, tx, g)
+	return r, err
+}
+
+// givenInDay counts the giver's distinct reactions in [DayStart, DayEnd).
+func givenInDay(ctx context.Context, tx *sql.Tx, g KudosGift) (int, error) {
+	var n int
+	err := tx.QueryRowContext(ctx, givenInDaySQL, g.Giver, lower(g.DayStart), upper(g.DayEnd)).Scan(&n)
+	return n, err
+}
+
+func insertKudos(ctx context.Context, tx *sql.Tx, g KudosGift, now time.Time) (int, error) {
+	var storyID any // NULL when not on a shoutout
+	if g.StoryID != 0 {
+		var exists bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM stories WHERE id = ?)`, g.StoryID).Scan(&exists); err != nil {
+			return 0, err
+		}
+		if !exists {
+			return 0, errStoryNotFound()
+		}
+		storyID = g.StoryID
+	}
+	stmt, err := tx.PrepareContext(ctx, `
+		INSERT INTO kudos (giver, receiver, channel, message_ts, emoji, story_id, private, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT DO NOTHING`)
+	if err != nil {
+		return 0, err
+	}
+	defer stmt.Close()
+	added := 0
+	for _, rcv := range uniq(g.Receivers) {
+		res, err := stmt.ExecContext(ctx, g.Giver, rcv, g.Channel, g.MessageTS, g.Emoji, storyID, boolInt(g.Private), nanos(now))
+		if err != nil {
+			return added, err
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return added, err
+		}
+		added += int(n)
+	}
+	return added, nil
+}
+
+// RemoveKudos removes the kudos of one reaction (the giver took it back)
+// and returns how many rows it removed.
+func (db *DB) RemoveKudos(ctx context.Context, giver, channel, ts, emoji string) (int, error) {
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return 0, fail("remove kudos", err)
+	}
+	defer tx.Rollback()
+
+	n, err := execCount(ctx, tx, `DELETE FROM kudos
+		WHERE giver = ? AND channel = ? AND message_ts = ? AND emoji = ?`, giver, channel, ts, emoji)
+	if err != nil {
+		return 0, fail("remove kudos", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, fail("remove kudos", err)
+	}
+	return n, nil
+}
+
+// KudosReceived returns the kudos receiver got in [from, to) (a zero time is
+// unbounded), oldest first, private ones included.
+func (db *DB) KudosReceived(ctx context.Context, receiver string, from, to time.Time) ([]extramile.Kudos, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return nil, fail("kudos received", err)
+	}
+	defer tx.Rollback()
+
+	kudos, err := queryKudos(ctx, tx, kudosReceivedSQL, receiver, lower(from), upper(to))
+	if err != nil {
+		return nil, fail("kudos received", err)
+	}
+	return kudos, tx.Commit()
+}
+
+const (
+	// kudosColumns is the select list queryKudos reads.
+	kudosColumns     = `id, giver, receiver, channel, message_ts, emoji, coalesce(story_id, 0), private, created_at`
+	kudosReceivedSQL = `SELECT ` + kudosColumns + ` FROM kudos
+		WHERE receiver = ? AND created_at >= ? AND created_at < ?
+		ORDER BY created_at, id`
+)
+
+func queryKudos(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]extramile.Kudos, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	kudos := []extramile.Kudos{}
+	for rows.Next() {
+		var (
+			k       extramile.Kudos
+			private int64
+			created int64
+		)
+		if err := rows.Scan(&k.ID, &k.Giver, &k.Receiver, &k.Channel, &k.MessageTS, &k.Emoji,
+			&k.StoryID, &private, &created); err != nil {
+			return nil, err
+		}
+		k.Private, k.CreatedAt = private != 0, fromNanos(created)
+		kudos = append(kudos, k)
+	}
+	return kudos, rows.Err()
+}

@@ -1,0 +1,234 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/extramile/extramile"
+)
+
+func TestOnce(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	check := func(key string, want bool) {
+		t.Helper()
+		got, err := db.Once(ctx, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Errorf("Once(%q): got %v, want %v", key, got, want)
+		}
+	}
+	setClock(db, t0)
+	check("event:Ev1", true)
+	check("event:Ev1", false)
+	check("event:Ev2", true)
+	if err := db.ForgetOnce(ctx, "event:Ev1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.ForgetOnce(ctx, "never:seen"); err != nil {
+		t.Fatalf("forget an unknown key: %v", err)
+	}
+	check("event:Ev1", true)
+
+	setClock(db, t0.Add(48*time.Hour))
+	check("event:Ev3", true)
+	n, err := db.PruneOnce(ctx, t0.Add(24*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 2 {
+		t.Errorf("pruned: got %d, want 2", n)
+	}
+	check("event:Ev2", true) // pruned: new again
+	check("event:Ev3", false)
+}
+
+func TestOnce_Concurrent(t *testing.T) {
+	ctx := context.Background()
+	path := t.TempDir() + "/once.db"
+	dbs := []*DB{mustOpenPath(t, path), mustOpenPath(t, path)}
+	var wg sync.WaitGroup
+	firsts := make(chan bool, 10)
+	for i := 0; i < 10; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			first, err := dbs[i%2].Once(ctx, "notice:U1:2025-03-10")
+			if err != nil {
+				t.Error(err)
+			}
+			firsts <- first
+		}()
+	}
+	wg.Wait()
+	close(firsts)
+	n := 0
+	for f := range firsts {
+		if f {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("first: got %d callers, want 1", n)
+	}
+}
+
+func TestQuiet(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	for i, step := range []struct {
+		set, want bool
+	}{{true, true}, {true, true}, {false, false}, {false, false}, {true, true}} {
+		if err := db.SetQuiet(ctx, "U1", step.set); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.Quiet(ctx, "U1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != step.want {
+			t.Errorf("step %d: got %v, want %v", i, got, step.want)
+		}
+	}
+	if got, err := db.Quiet(ctx, "U2"); err != nil || got {
+		t.Errorf("another user: got %v, %v; want false, nil", got, err)
+	}
+}
+
+func TestSubscriptions(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	for _, c := range []struct {
+		channel string
+		want    bool
+	}{{"C2", true}, {"C1", true}, {"C2", false}} {
+		added, err := db.Subscribe(ctx, c.channel, "UADMIN")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if added != c.want {
+			t.Errorf("subscribe %s: got %v, want %v", c.channel, added, c.want)
+		}
+	}
+	got, err := db.Subscriptions(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"C1", "C2"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("subscriptions: got %v, want %v", got, want)
+	}
+	for _, c := range []struct {
+		channel string
+		want    bool
+	}{{"C2", true}, {"C2", false}, {"C9", false}} {
+		removed, err := db.Unsubscribe(ctx, c.channel)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if removed != c.want {
+			t.Errorf("unsubscribe %s: got %v, want %v", c.channel, removed, c.want)
+		}
+	}
+	got, err = db.Subscriptions(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"C1"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("subscriptions: got %v, want %v", got, want)
+	}
+}
+
+func TestRunLedger(t *testing.T) {
+	ctx := context.Background()
+	path := t.TempDir() + "/runs.db"
+	a, b := mustOpenPath(t, path), mustOpenPath(t, path) // two processes
+	week1 := time.Date(2025, 3, 10, 9, 0, 0, 0, time.UTC)
+	week2 := week1.AddDate(0, 0, 7)
+
+	claim := func(db *DB, job, channel string, at time.Time, want bool) {
+		t.Helper()
+		got, err := db.ClaimRun(ctx, job, channel, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Errorf("claim %s %s %v: got %v, want %v", job, channel, at, got, want)
+		}
+	}
+	last := func(job, channel string, want time.Time) {
+		t.Helper()
+		got, err := b.LastRun(ctx, job, channel)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !got.Equal(want) {
+			t.Errorf("last run %s %s: got %v, want %v", job, channel, got, want)
+		}
+	}
+
+	last("prompt", "C1", time.Time{})
+	claim(a, "prompt", "C1", week1, true)
+	claim(b, "prompt", "C1", week1, false) // running elsewhere
+	claim(b, "prompt", "C2", week1, true)  // another channel
+	claim(b, "roundup", "C1", week1, true) // another job
+	last("prompt", "C1", time.Time{})      // running is not done
+
+	if err := a.FinishRun(ctx, "prompt", "C1", week1, nil); err != nil {
+		t.Fatal(err)
+	}
+	claim(b, "prompt", "C1", week1, false) // done
+	last("prompt", "C1", week1)
+
+	claim(a, "prompt", "C1", week2, true)
+	if err := a.FinishRun(ctx, "prompt", "C1", week2, errors.New("slack: channel_not_found")); err != nil {
+		t.Fatal(err)
+	}
+	last("prompt", "C1", week1)           // failed is not done
+	claim(b, "prompt", "C1", week2, true) // take over a failed run
+	claim(a, "prompt", "C1", week2, false)
+	if err := b.FinishRun(ctx, "prompt", "C1", week2, nil); err != nil {
+		t.Fatal(err)
+	}
+	last("prompt", "C1", week2)
+
+	wantCode(t, a.FinishRun(ctx, "digest", "C1", week1, nil), extramile.ENOTFOUND)
+}
+
+func TestClaimRun_Race(t *testing.T) {
+	ctx := context.Background()
+	path := t.TempDir() + "/runs.db"
+	dbs := []*DB{mustOpenPath(t, path), mustOpenPath(t, path)}
+	at := time.Date(2025, 3, 10, 9, 0, 0, 0, time.UTC)
+	var (
+		wg     sync.WaitGroup
+		mu     sync.Mutex
+		owners []string
+	)
+	for i := 0; i < 10; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ok, err := dbs[i%2].ClaimRun(ctx, "digest", "C1", at)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			if ok {
+				mu.Lock()
+				owners = append(owners, fmt.Sprint(i))
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if len(owners) != 1 {
+		t.Errorf("owners: got %v, want exactly one", owners)
+	}
+}
