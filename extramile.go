@@ -235,6 +235,7 @@ type ExportKudos struct {
 	MessageTS string    `json:"message_ts"`
 	Emoji     string    `json:"emoji"`
 	StoryID   int64     `json:"story_id,omitempty"`
+	Private   bool      `json:"private"`
 	CreatedAt time.Time `json:"created_at"`
 }
 

@@ -68,6 +68,7 @@ func exportKudos(ctx context.Context, tx *sql.Tx) ([]extramile.ExportKudos, erro
 			MessageTS: k.MessageTS,
 			Emoji:     k.Emoji,
 			StoryID:   k.StoryID,
+			Private:   k.Private,
 			CreatedAt: k.CreatedAt,
 		}
 	}

@@ -50,7 +50,7 @@ func TestExport(t *testing.T) {
 		Kudos: []extramile.ExportKudos{
 			{Giver: "U9", Receiver: "U3", Channel: "C1", MessageTS: "1.1", Emoji: "tada", StoryID: s1.ID, CreatedAt: t0.Add(2 * time.Hour)},
 			{Giver: "U9", Receiver: "U2", Channel: "C1", MessageTS: "1.1", Emoji: "tada", StoryID: s1.ID, CreatedAt: t0.Add(2 * time.Hour)},
-			{Giver: "U9", Receiver: "U4", Channel: "P1", MessageTS: "7.7", Emoji: "clap", CreatedAt: t0.Add(3 * time.Hour)},
+			{Giver: "U9", Receiver: "U4", Channel: "P1", MessageTS: "7.7", Emoji: "clap", Private: true, CreatedAt: t0.Add(3 * time.Hour)},
 		},
 	}
 	if !reflect.DeepEqual(got, want) {
@@ -66,7 +66,7 @@ func TestExport_WhileWriting(t *testing.T) {
 	writer, reader := mustOpenPath(t, path), mustOpenPath(t, path)
 	done := make(chan error)
 	go func() {
-		for i := 0; i < 40; i++ {
+		for i := 0; i < 20; i++ {
 			s := &extramile.Story{Author: "U1", Recognized: []string{"U2"}, Text: "Covered the on-call shift over the holidays.", Channel: "C1"}
 			if err := writer.CreateStory(ctx, s); err != nil {
 				done <- err
