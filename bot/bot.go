@@ -86,6 +86,10 @@ type Bot struct {
 
 	botUserID string
 	dir       *directory
+	stop      <-chan struct{} // closed when the program stops (Start's context): retries end
+	posting   sync.Map        // story IDs whose shoutout is being posted (share.go)
+	reactions reactionOrder   // kudos reactions in Slack's order (kudos_order.go)
+	pacer     postPacer       // spaces scheduled posts across jobs (jobs_pace.go)
 
 	background sync.WaitGroup
 }
@@ -130,6 +134,7 @@ func (b *Bot) Start(ctx context.Context) error {
 		return slackErr("auth.test (check SLACK_BOT_TOKEN)", err)
 	}
 	b.botUserID = auth.UserID
+	b.stop = ctx.Done()
 	b.log.Info("signed in to Slack", "team", auth.Team, "bot_user", auth.UserID)
 	pending, err := b.store.PendingShoutouts(ctx)
 	if err != nil {

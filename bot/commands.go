@@ -86,7 +86,20 @@ func (b *Bot) HandleCommand(ctx context.Context, cmd slack.SlashCommand) any {
 		}
 		return reply(compose.ForgetMeConfirm(stories, kudos))
 	}
-	return reply(compose.UnknownCommand(sub, compose.Suggest(sub, compose.Subcommands)))
+	return reply(b.unknownCommand(sub, rest, cmd.Text))
+}
+
+// unknownCommand answers a first word that is no subcommand: help with a
+// "did you mean" when it is close to one, or, when it starts what reads like
+// a story (a few more words), how to share one in one line, with the text
+// given back to copy.
+func (b *Bot) unknownCommand(sub, rest, text string) compose.Message {
+	shown := compose.FromSlack(sub)
+	suggestion := compose.Suggest(shown, compose.Subcommands)
+	if len(strings.Fields(rest)) >= 2 && (suggestion == "" || len(strings.Fields(rest)) >= 3) {
+		return compose.QuickShareHowTo(compose.FromSlack(text))
+	}
+	return compose.UnknownCommand(shown, suggestion)
 }
 
 // splitCommand returns the first word (lowercased unless it is a mention)
@@ -127,9 +140,11 @@ func (b *Bot) openStoryModal(ctx context.Context, triggerID, channel, user strin
 	meta := compose.ModalMetadata{}
 	if prefill != nil {
 		meta.StoryID = prefill.ID
-	} else if channel != "" && !strings.HasPrefix(channel, "D") {
+	} else if channel != "" && !strings.HasPrefix(channel, "D") && b.mayPostIn(ctx, channel) {
 		meta.Channel = channel
 	}
+	ctx, cancel := context.WithTimeout(ctx, openTimeout) // a trigger_id lasts 3 s: no use waiting longer
+	defer cancel()
 	if _, err := b.api.OpenViewContext(ctx, triggerID, compose.StoryModal(meta, prefill)); err != nil {
 		err = slackErr("views.open", err)
 		b.log.Error("could not open the story modal", "user", user, "error", err)
@@ -139,6 +154,23 @@ func (b *Bot) openStoryModal(ctx context.Context, triggerID, channel, user strin
 		return extramile.Errorf(extramile.EBUSY, "I couldn't open the story form just now. Please try again in a moment.")
 	}
 	return nil
+}
+
+// mayPostIn reports whether the story modal should offer channel as where
+// to share: not when it is archived or private without the bot (which
+// answers channel_not_found). When Slack does not answer at once it says
+// yes: the person can still change it, and the trigger_id cannot wait.
+func (b *Bot) mayPostIn(ctx context.Context, channel string) bool {
+	ctx, cancel := context.WithTimeout(ctx, lookupTimeout/2)
+	defer cancel()
+	ch, err := b.dir.channel(ctx, channel)
+	switch {
+	case err != nil:
+		return slackCode(err) != "channel_not_found"
+	case ch.IsArchived:
+		return false
+	}
+	return true
 }
 
 // leadingMentions matches the user mentions at the start of a quick share:
@@ -169,19 +201,21 @@ func (b *Bot) quickShare(ctx context.Context, cmd slack.SlashCommand) any {
 	}
 	users, text := parseQuickShare(cmd.Text)
 	text = compose.FromSlack(text)
+	typed := compose.FromSlack(cmd.Text)
+	problem := func(msg string) any { return reply(compose.QuickShareProblem(msg, typed)) }
 	if err := extramile.ValidateRecognized(users); err != nil {
-		return reply(compose.Error(extramile.ErrorMessage(err) + " Try `/extramile @someone what they did`."))
+		return problem(extramile.ErrorMessage(err) + " Try `/extramile @someone what they did`.")
 	}
 	if msg := b.checkPeople(ctx, users); msg != "" {
-		return reply(compose.Error(msg))
+		return problem(msg)
 	}
 	if err := extramile.ValidateText(text); err != nil {
-		return reply(compose.Error(extramile.ErrorMessage(err)))
+		return problem(extramile.ErrorMessage(err))
 	}
 	s := &extramile.Story{Author: cmd.UserID, Recognized: users, Text: text, Channel: cmd.ChannelID}
 	if err := b.share(ctx, s); err != nil {
 		b.log.Error("quick share failed", "user", cmd.UserID, "error", err)
-		return reply(compose.Error(extramile.ErrorMessage(err)))
+		return problem(extramile.ErrorMessage(err))
 	}
 	return nil // the confirmation follows the shoutout
 }
@@ -189,9 +223,7 @@ func (b *Bot) quickShare(ctx context.Context, cmd slack.SlashCommand) any {
 // settings describes what is scheduled where and when.
 func (b *Bot) settings(ctx context.Context, user string) compose.Message {
 	v := compose.SettingsView{Zone: b.loc.String(), KudosEmoji: b.emojiList, DailyLimit: b.dailyLimit, IsAdmin: b.isAdmin(ctx, user)}
-	for _, e := range b.jobs() {
-		v.Jobs = append(v.Jobs, compose.JobInfo{Name: e.Name, Description: e.Description, Next: e.Next})
-	}
+	v.Jobs = b.jobInfos() // jobs_channels.go
 	channels, err := b.channels(ctx)
 	if err != nil {
 		return compose.Error(extramile.ErrorMessage(err))
@@ -207,6 +239,9 @@ func (b *Bot) subscription(ctx context.Context, sub string, cmd slack.SlashComma
 	}
 	if strings.HasPrefix(cmd.ChannelID, "D") {
 		return compose.Error("Run this in the channel that should get the weekly prompts, roundups and digests.")
+	}
+	if m, ok := b.subscriptionGuard(ctx, sub, cmd.ChannelID); ok { // jobs_channels.go
+		return m
 	}
 	if sub == "subscribe" {
 		added, err := b.store.Subscribe(ctx, cmd.ChannelID, cmd.UserID)

@@ -70,8 +70,11 @@ func (b *Bot) submitStory(ctx context.Context, cb slack.InteractionCallback) any
 }
 
 // checkPeople returns a message when someone named cannot be recognized: a
-// bot or app, a deactivated account, or an unknown user.
+// bot or app, a deactivated account, or an unknown user. When Slack cannot
+// tell in time (the ack is due within 3 s), the person is accepted.
 func (b *Bot) checkPeople(ctx context.Context, users []string) string {
+	ctx, cancel := context.WithTimeout(ctx, lookupTimeout) // the ack cannot wait for a slow users.info
+	defer cancel()
 	msgs := make([]string, len(users))
 	var wg sync.WaitGroup
 	for i, id := range users {
@@ -126,11 +129,14 @@ func (b *Bot) editStory(ctx context.Context, user string, form compose.StoryForm
 	if err := b.store.UpdateStory(ctx, s); err != nil {
 		return err
 	}
+	b.log.Info("story edited", "story", s.ID, "by", user)
 	if s.ShoutoutTS != "" {
 		b.goBackground(ctx, func(ctx context.Context) {
-			if err := b.update(ctx, s.Channel, s.ShoutoutTS, compose.Shoutout(s, b.emojiList...)); err != nil {
+			msg := compose.Shoutout(s, b.emojiList...)
+			if err := b.retry(ctx, dmAttempts, func(ctx context.Context) error { return b.update(ctx, s.Channel, s.ShoutoutTS, msg) }); err != nil {
 				b.log.Warn("edited story saved, but its shoutout was not updated", "story", s.ID, "error", err)
 			}
+			b.thank(ctx, s) // people the edit added; the others were thanked already
 		})
 	}
 	return nil
@@ -167,15 +173,10 @@ func (b *Bot) blockAction(ctx context.Context, cb slack.InteractionCallback, a *
 			}
 		})
 	case compose.ActionForgetConfirm:
-		stories, kudos, err := b.store.ForgetUser(ctx, user)
-		if err != nil {
-			tell(compose.Error(extramile.ErrorMessage(err)))
-			return
-		}
-		b.log.Info("forgot a user's submissions at their request", "user", user, "stories", stories, "kudos", kudos)
-		b.goBackground(ctx, func(ctx context.Context) {
-			_ = b.respond(ctx, cb.ResponseURL, true, compose.ForgetMeDone(stories, kudos))
-		})
+		b.forgetMe(ctx, cb, tell)
+	case compose.ActionRetryShoutout:
+		id, _ := strconv.ParseInt(a.Value, 10, 64)
+		b.retryShoutout(ctx, cb, id, tell)
 	case compose.ActionForgetCancel:
 		b.goBackground(ctx, func(ctx context.Context) { _ = b.respond(ctx, cb.ResponseURL, true, compose.ForgetMeCancelled()) })
 	case compose.ActionDeleteConfirm:
@@ -218,11 +219,7 @@ func (b *Bot) deleteStory(ctx context.Context, cb slack.InteractionCallback, id 
 	}
 	b.log.Info("story deleted", "story", s.ID, "by", cb.User.ID)
 	b.goBackground(ctx, func(ctx context.Context) {
-		if s.ShoutoutTS != "" {
-			if err := b.update(ctx, s.Channel, s.ShoutoutTS, compose.RemovedShoutout()); err != nil {
-				b.log.Warn("story deleted, but its shoutout was not updated", "story", s.ID, "error", err)
-			}
-		}
+		b.removeShoutout(ctx, s)
 		done := compose.Message{Text: "The story was deleted and no longer counts anywhere."}
 		if cb.ResponseURL == "" || b.respond(ctx, cb.ResponseURL, true, done) != nil {
 			b.postEphemeral(ctx, s.Channel, cb.User.ID, done)
@@ -248,4 +245,78 @@ func (b *Bot) storyMenu(ctx context.Context, cb slack.InteractionCallback, value
 	case compose.MenuDelete:
 		tell(compose.DeleteConfirm(s))
 	}
+}
+
+// removeShoutout turns a deleted story's shoutout into a short note, so its
+// text no longer shows in the channel.
+func (b *Bot) removeShoutout(ctx context.Context, s *extramile.Story) {
+	if s.ShoutoutTS == "" {
+		return
+	}
+	err := b.retry(ctx, dmAttempts, func(ctx context.Context) error {
+		return b.update(ctx, s.Channel, s.ShoutoutTS, compose.RemovedShoutout())
+	})
+	if err != nil {
+		b.log.Warn("story deleted, but its shoutout was not updated", "story", s.ID, "error", err)
+	}
+}
+
+// forgetMe deletes every story the user shared and every kudos they gave,
+// after they confirmed, and removes the text of those stories' shoutouts.
+func (b *Bot) forgetMe(ctx context.Context, cb slack.InteractionCallback, tell func(compose.Message)) {
+	user := cb.User.ID
+	var shoutouts []*extramile.Story
+	mine, _, err := b.store.StoriesFor(ctx, user, 0, 0)
+	if err == nil {
+		for _, s := range mine {
+			if s.Author == user && s.ShoutoutTS != "" {
+				shoutouts = append(shoutouts, s)
+			}
+		}
+	}
+	stories, kudos, err := b.store.ForgetUser(ctx, user)
+	if err != nil {
+		tell(compose.Error(extramile.ErrorMessage(err)))
+		return
+	}
+	b.log.Info("forgot a user's submissions at their request", "user", user, "stories", stories, "kudos", kudos)
+	b.goBackground(ctx, func(ctx context.Context) {
+		if err := b.respond(ctx, cb.ResponseURL, true, compose.ForgetMeDone(stories, kudos)); err != nil {
+			b.postEphemeral(ctx, cb.Channel.ID, user, compose.ForgetMeDone(stories, kudos))
+		}
+		for _, s := range shoutouts {
+			b.removeShoutout(ctx, s)
+		}
+	})
+}
+
+// retryShoutout answers "Try again" in the DM about an undeliverable
+// shoutout: it posts the kept story now (e.g. after the bot was invited) and
+// replaces the DM with the outcome.
+func (b *Bot) retryShoutout(ctx context.Context, cb slack.InteractionCallback, id int64, tell func(compose.Message)) {
+	s, ok := b.changeableStory(ctx, cb.User.ID, id, tell)
+	if !ok {
+		return
+	}
+	answer := func(ctx context.Context, m compose.Message) {
+		if cb.ResponseURL == "" || b.respond(ctx, cb.ResponseURL, true, m) != nil {
+			tell(m)
+		}
+	}
+	if s.ShoutoutTS != "" {
+		b.goBackground(ctx, func(ctx context.Context) { answer(ctx, compose.RetryAlreadyPosted(s)) })
+		return
+	}
+	b.log.Info("trying an undeliverable shoutout again", "story", s.ID, "by", cb.User.ID)
+	b.dir.forgetChannel(s.Channel) // the bot may have been invited since
+	b.goBackground(ctx, func(ctx context.Context) {
+		switch res := b.publish(ctx, s); {
+		case res.busy:
+			answer(ctx, compose.RetryBusy())
+		case res.posted:
+			answer(ctx, compose.RetryPosted(s, s.Permalink))
+		case res.reason != "":
+			answer(ctx, compose.RetryStillUndeliverable(s, s.Channel, res.reason))
+		}
+	})
 }

@@ -23,16 +23,46 @@ const (
 // digestTopN is how many most-recognized people a digest names.
 const digestTopN = 5
 
+// roundupMaxDays bounds how far back a roundup reaches when the channel's
+// last roundup is older (the bot was down, or the schedule is monthly).
+const roundupMaxDays = 42
+
+// kudosRun is the run ledger's "channel" for a kudos summary run as a whole
+// (each person's DM has its own entry, keyed by their user ID): the latest
+// done run starts the next run's window, so each kudos is summarized once
+// whatever the schedule.
+const kudosRun = "*"
+
+// Windows of the kudos summary: the first run looks back a day, a run after
+// a long pause at most a week.
+const (
+	kudosFirstWindow = 24 * time.Hour
+	kudosMaxWindow   = 7 * 24 * time.Hour
+)
+
 // PromptJob posts the weekly prompt in every channel that gets scheduled posts.
 func (b *Bot) PromptJob(ctx context.Context, scheduledAt time.Time) error {
-	week := scheduler.WeekIndex(scheduledAt, b.loc)
 	return b.fanOut(ctx, JobPrompt, scheduledAt, func(ctx context.Context, channel string) (compose.Message, error) {
 		last, err := b.store.Stories(ctx, storage.StoryFilter{From: scheduledAt.AddDate(0, 0, -7), To: scheduledAt, Scope: channel})
 		if err != nil {
 			return compose.Message{}, err
 		}
-		return compose.Prompt(week, len(last)), nil
+		n := 0 // the prompt says "this channel wrote down…": count its own stories
+		for _, s := range last {
+			if s.Channel == channel {
+				n++
+			}
+		}
+		return promptFor(scheduledAt, b.loc, n), nil
 	})
+}
+
+// promptFor is the prompt of the firing at scheduledAt: its wording follows
+// the week (in loc), so two consecutive weeks never read the same, across
+// year boundaries too. lastWeek is the channel's story count of the 7 days
+// before.
+func promptFor(scheduledAt time.Time, loc *time.Location, lastWeek int) compose.Message {
+	return compose.Prompt(scheduler.WeekIndex(scheduledAt, loc), lastWeek)
 }
 
 // RoundupJob thanks everyone recognized since the channel's last roundup.
@@ -42,8 +72,11 @@ func (b *Bot) RoundupJob(ctx context.Context, scheduledAt time.Time) error {
 		if err != nil {
 			return compose.Message{}, err
 		}
-		if weekAgo := scheduledAt.AddDate(0, 0, -7); since.IsZero() || since.Before(weekAgo.AddDate(0, 0, -7)) {
-			since = weekAgo // first roundup, or the last one was long ago: one week
+		switch {
+		case since.IsZero():
+			since = scheduledAt.AddDate(0, 0, -7) // the channel's first roundup: one week
+		case since.Before(scheduledAt.AddDate(0, 0, -roundupMaxDays)):
+			since = scheduledAt.AddDate(0, 0, -roundupMaxDays) // after a long pause: bounded
 		}
 		stories, err := b.store.Stories(ctx, storage.StoryFilter{From: since, To: scheduledAt, Scope: channel})
 		if err != nil {
@@ -66,34 +99,88 @@ func (b *Bot) DigestJob(ctx context.Context, scheduledAt time.Time) error {
 	})
 }
 
-// KudosDMJob sends each person who received kudos in the day before
-// scheduledAt one summary DM, unless they asked for quiet.
+// KudosDMJob sends each person who received kudos since the previous run
+// (a day back for the first run, at most a week back after a pause) one
+// summary DM, unless they asked for quiet. Each person's DM is claimed in the
+// run ledger, so a restart, a catch-up or a second process never sends it
+// twice.
 func (b *Bot) KudosDMJob(ctx context.Context, scheduledAt time.Time) error {
-	from := scheduledAt.Add(-24 * time.Hour)
-	receivers, err := b.store.KudosReceivers(ctx, from, scheduledAt)
+	from, err := b.store.LastRun(ctx, JobKudosDM, kudosRun)
 	if err != nil {
 		return err
 	}
+	switch {
+	case from.IsZero():
+		from = scheduledAt.Add(-kudosFirstWindow)
+	case from.Before(scheduledAt.Add(-kudosMaxWindow)):
+		from = scheduledAt.Add(-kudosMaxWindow)
+	case !from.Before(scheduledAt):
+		return nil // this run (or a later one) is done already
+	}
+	marked, err := b.store.ClaimRun(ctx, JobKudosDM, kudosRun, scheduledAt)
+	if err != nil {
+		return err
+	}
+	receivers, err := b.store.KudosReceivers(ctx, from, scheduledAt)
+	if err == nil {
+		err = b.sendKudosSummaries(ctx, receivers, from, scheduledAt)
+	}
+	if marked {
+		// A run cut short by a shutdown stays open for the catch-up at the
+		// next start. One where Slack refused some DMs is over all the same
+		// (they were logged): a later window must not repeat what the
+		// others were told.
+		runErr := ctx.Err()
+		if err != nil && runErr == nil && !errors.Is(err, errSummaryFailed) {
+			runErr = err
+		}
+		if ferr := b.store.FinishRun(context.WithoutCancel(ctx), JobKudosDM, kudosRun, scheduledAt, runErr); ferr != nil {
+			err = errors.Join(err, ferr)
+		}
+	}
+	return err
+}
+
+// errSummaryFailed marks a kudos summary DM Slack did not take.
+var errSummaryFailed = errors.New("kudos summary not sent")
+
+// sendKudosSummaries DMs each receiver the kudos they got in [from, to).
+func (b *Bot) sendKudosSummaries(ctx context.Context, receivers []string, from, to time.Time) error {
+	postCtx, cancel := graceContext(ctx)
+	defer cancel()
 	var errs []error
 	for _, user := range receivers {
+		if ctx.Err() != nil {
+			return errors.Join(append(errs, ctx.Err())...)
+		}
 		if quiet, err := b.store.Quiet(ctx, user); err != nil || quiet {
+			if err != nil {
+				errs = append(errs, err)
+			}
 			continue
 		}
-		claimed, err := b.store.ClaimRun(ctx, JobKudosDM, user, scheduledAt)
+		claimed, err := b.store.ClaimRun(ctx, JobKudosDM, user, to)
 		if err != nil || !claimed {
+			if err != nil {
+				errs = append(errs, err)
+			}
 			continue
 		}
-		kudos, err := b.store.KudosReceived(ctx, user, from, scheduledAt)
+		kudos, err := b.store.KudosReceived(ctx, user, from, to)
 		if err == nil && len(kudos) > 0 {
-			_, err = b.post(ctx, user, compose.KudosSummaryDM(kudos))
+			if !b.pacer.wait(ctx, b.pace) {
+				err = ctx.Err()
+			} else if _, err = b.post(postCtx, user, compose.KudosSummaryDM(kudos)); err != nil {
+				b.log.Warn("kudos summary not sent", "user", user, "error", err)
+				err = fmt.Errorf("%w to %s: %w", errSummaryFailed, user, err)
+			}
 		}
-		if ferr := b.store.FinishRun(ctx, JobKudosDM, user, scheduledAt, err); ferr != nil {
+		if ferr := b.store.FinishRun(context.WithoutCancel(ctx), JobKudosDM, user, to, err); ferr != nil {
 			errs = append(errs, ferr)
 		}
 		if err != nil {
-			errs = append(errs, fmt.Errorf("kudos summary for %s: %w", user, err))
+			errs = append(errs, err)
 		}
-		b.sleep(ctx, b.pace)
 	}
 	return errors.Join(errs...)
 }
@@ -118,6 +205,10 @@ func (b *Bot) channels(ctx context.Context) ([]string, error) {
 // fanOut posts one job's message in every channel, exactly once per
 // (job, channel, scheduledAt) thanks to the run ledger. A failing channel is
 // logged, its admins told once, and skipped; the others still get their post.
+// Posts are paced across all jobs (Options.PostInterval). When ctx ends
+// (shutdown), no new channel is claimed, a post under way gets postGrace to
+// finish, and a claimed post not made is recorded as failed, so that the
+// catch-up at the next start makes it.
 func (b *Bot) fanOut(ctx context.Context, job string, scheduledAt time.Time, build func(context.Context, string) (compose.Message, error)) error {
 	log := b.log.With("job", job, "scheduled_at", scheduledAt)
 	channels, err := b.channels(ctx)
@@ -128,9 +219,14 @@ func (b *Bot) fanOut(ctx context.Context, job string, scheduledAt time.Time, bui
 		log.Info("no channel gets scheduled posts: set EXTRAMILE_CHANNEL or run /extramile subscribe in a channel")
 		return nil
 	}
+	postCtx, cancel := graceContext(ctx)
+	defer cancel()
 	var errs []error
-	posted := 0
 	for _, ch := range channels {
+		if ctx.Err() != nil {
+			errs = append(errs, fmt.Errorf("%s stopped before %s: %w", job, ch, ctx.Err()))
+			break
+		}
 		claimed, err := b.store.ClaimRun(ctx, job, ch, scheduledAt)
 		if err != nil {
 			errs = append(errs, err)
@@ -140,15 +236,15 @@ func (b *Bot) fanOut(ctx context.Context, job string, scheduledAt time.Time, bui
 			log.Debug("already posted (or being posted) for this run", "channel", ch)
 			continue
 		}
-		if posted > 0 {
-			b.sleep(ctx, b.pace)
-		}
-		posted++
 		msg, err := build(ctx, ch)
 		if err == nil {
-			err = b.postInChannel(ctx, ch, msg)
+			if b.pacer.wait(ctx, b.pace) {
+				err = b.postInChannel(postCtx, ch, msg)
+			} else {
+				err = ctx.Err()
+			}
 		}
-		if ferr := b.store.FinishRun(ctx, job, ch, scheduledAt, err); ferr != nil {
+		if ferr := b.store.FinishRun(context.WithoutCancel(ctx), job, ch, scheduledAt, err); ferr != nil {
 			errs = append(errs, ferr)
 		}
 		switch {
@@ -173,6 +269,7 @@ func (b *Bot) postInChannel(ctx context.Context, channel string, m compose.Messa
 	if _, _, _, jerr := b.api.JoinConversationContext(ctx, channel); jerr != nil {
 		return slackErr("conversations.join", jerr)
 	}
+	b.dir.forgetChannel(channel)
 	_, err = b.post(ctx, channel, m)
 	return err
 }
@@ -183,18 +280,5 @@ func (b *Bot) tellAdminsOnce(ctx context.Context, channel, code string) {
 	msg := compose.ChannelProblem(channel, code)
 	for admin := range b.admins {
 		b.dmOnce(ctx, fmt.Sprintf("channel-problem:%s:%s:%s", channel, code, admin), admin, msg)
-	}
-}
-
-// sleep waits d or until ctx is done.
-func (b *Bot) sleep(ctx context.Context, d time.Duration) {
-	if d <= 0 {
-		return
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-	case <-ctx.Done():
 	}
 }

@@ -2,10 +2,11 @@ package bot
 
 import (
 	"context"
-	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
+	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 
 	"github.com/extramile/extramile"
@@ -13,23 +14,60 @@ import (
 	"github.com/extramile/extramile/storage"
 )
 
-// HandleEvent handles an Events API event after its ack. Redeliveries are
-// recognized by event_id; the kudos ledger also refuses the same reaction
-// twice, whatever its event_id.
+// HandleEvent handles an Events API event after its ack.
 func (b *Bot) HandleEvent(ctx context.Context, ev Event) {
 	switch e := ev.Inner.Data.(type) {
 	case *slackevents.ReactionAddedEvent:
-		b.reaction(ctx, ev, reaction{User: e.User, Emoji: e.Reaction, ItemUser: e.ItemUser, ItemType: e.Item.Type, Channel: e.Item.Channel, TS: e.Item.Timestamp, EventTS: e.EventTimestamp}, true)
+		b.handleReaction(ctx, ev, reaction{Added: true, User: e.User, Name: e.Reaction, ItemUser: e.ItemUser,
+			ItemType: e.Item.Type, Channel: e.Item.Channel, TS: e.Item.Timestamp, EventTS: e.EventTimestamp})
 	case *slackevents.ReactionRemovedEvent:
-		b.reaction(ctx, ev, reaction{User: e.User, Emoji: e.Reaction, ItemUser: e.ItemUser, ItemType: e.Item.Type, Channel: e.Item.Channel, TS: e.Item.Timestamp, EventTS: e.EventTimestamp}, false)
+		b.handleReaction(ctx, ev, reaction{Added: false, User: e.User, Name: e.Reaction, ItemUser: e.ItemUser,
+			ItemType: e.Item.Type, Channel: e.Item.Channel, TS: e.Item.Timestamp, EventTS: e.EventTimestamp})
 	default:
 		b.log.Debug("event ignored", "type", ev.Inner.Type)
 	}
 }
 
+// slackbotUser is Slackbot, whom users.info does not call a bot.
+const slackbotUser = "USLACKBOT"
+
+// reactionHandled is the message of the one log line every reaction event
+// ends with, whatever became of it (its outcome attribute says what).
+const reactionHandled = "reaction handled"
+
+// Outcomes of a reaction event, as logged.
+const (
+	outcomeGiven         = "kudos_given"         // kudos recorded
+	outcomeTakenBack     = "kudos_taken_back"    // kudos removed
+	outcomeLimit         = "daily_limit_reached" // refused: the giver gave all their kudos today
+	outcomeAlready       = "already_counted"     // the same kudos was counted before (another event for it)
+	outcomeNoKudos       = "no_kudos"            // nobody may receive kudos for this reaction (see reason)
+	outcomeNothingToTake = "nothing_to_take_back"
+	outcomeOtherVariant  = "kept_for_other_skin_tone" // removed, but the giver still reacts with another skin tone
+	outcomeNotKudos      = "not_a_kudos_reaction"
+	outcomeDupEvent      = "duplicate_event_id" // a redelivery
+	outcomeDupReaction   = "duplicate_reaction" // the same reaction under another event_id
+	outcomeStale         = "stale"              // older than the last event applied for the same kudos
+	outcomeFailed        = "failed"
+)
+
 // reaction is the part of reaction_added/removed that kudos need.
 type reaction struct {
-	User, Emoji, ItemUser, ItemType, Channel, TS, EventTS string
+	Added                                                bool
+	User, Name, ItemUser, ItemType, Channel, TS, EventTS string
+}
+
+func (r reaction) kind() string {
+	if r.Added {
+		return "reaction_added"
+	}
+	return "reaction_removed"
+}
+
+// key names the kudos that r gives or takes back: one per giver, message
+// and base emoji.
+func (r reaction) key() string {
+	return r.User + ":" + r.Channel + ":" + r.TS + ":" + baseEmoji(r.Name)
 }
 
 // baseEmoji strips a skin tone: "raised_hands::skin-tone-3" → "raised_hands".
@@ -38,78 +76,203 @@ func baseEmoji(name string) string {
 	return base
 }
 
-func (b *Bot) reaction(ctx context.Context, ev Event, r reaction, added bool) {
-	emoji := baseEmoji(r.Emoji)
-	if !b.kudosEmoji[emoji] || r.ItemType != "message" || r.User == "" {
+// handleReaction turns a reaction event into kudos given or taken back,
+// exactly once per reaction, and logs one line saying what it did.
+func (b *Bot) handleReaction(ctx context.Context, ev Event, r reaction) {
+	log := b.log.With("event_id", ev.ID, "retry_attempt", ev.RetryAttempt, "event", r.kind(), "giver", r.User,
+		"channel", r.Channel, "ts", r.TS, "reaction", r.Name)
+	if !b.kudosEmoji[baseEmoji(r.Name)] || r.ItemType != "message" || r.User == "" || r.Channel == "" || r.TS == "" {
+		log.Debug(reactionHandled, "outcome", outcomeNotKudos)
 		return
 	}
-	log := b.log.With("event_id", ev.ID, "giver", r.User, "channel", r.Channel, "ts", r.TS, "emoji", emoji, "added", added)
-	if ev.ID != "" {
-		first, err := b.store.Once(ctx, "event:"+ev.ID)
-		if err != nil {
-			log.Error("could not check the event for duplicates", "error", err)
-			return
-		}
-		if !first {
-			log.Debug("duplicate event ignored", "retry_attempt", ev.RetryAttempt)
-			return
+	outcome, attrs := b.kudosReaction(ctx, log, ev, r)
+	level := slog.LevelDebug
+	switch outcome {
+	case outcomeGiven, outcomeTakenBack, outcomeLimit:
+		level = slog.LevelInfo
+	case outcomeFailed:
+		level = slog.LevelError
+	}
+	log.Log(ctx, level, reactionHandled, append([]any{"outcome", outcome}, attrs...)...)
+}
+
+// kudosReaction de-duplicates a kudos reaction event, by event_id and by its
+// meaning (kind, giver, message, reaction and event_ts: Slack has been seen
+// sending one reaction under several event_ids), puts it in Slack's order
+// among the other events of the same kudos, and applies it. It returns the
+// outcome and log attributes saying why.
+func (b *Bot) kudosReaction(ctx context.Context, log *slog.Logger, ev Event, r reaction) (string, []any) {
+	var taken []string // once keys this event took; released if it fails
+	release := func() {
+		for _, k := range taken {
+			if err := b.store.ForgetOnce(ctx, k); err != nil {
+				log.Warn("could not release a once key", "key", k, "error", err)
+			}
 		}
 	}
-	if !added {
-		n, err := b.store.RemoveKudos(ctx, r.User, r.Channel, r.TS, emoji)
-		if err != nil {
-			log.Error("kudos not taken back", "error", err)
-			return
+	once := func(key string) (bool, error) {
+		first, err := b.store.Once(ctx, key)
+		if first {
+			taken = append(taken, key)
 		}
-		log.Debug("kudos taken back", "removed", n)
-		return
+		return first, err
 	}
 
-	gift, ok := b.kudosGift(ctx, log, r, emoji)
-	if !ok {
-		return
+	if ev.ID != "" {
+		first, err := once("event:" + ev.ID)
+		if err != nil {
+			return outcomeFailed, []any{"error", err}
+		}
+		if !first {
+			return outcomeDupEvent, nil
+		}
+	}
+
+	slot := b.reactions.acquire(r.key(), b.now())
+	defer func() { b.reactions.release(slot, b.now()) }()
+	if slot.stale(r.EventTS) {
+		return outcomeStale, []any{"event_ts", r.EventTS, "last_applied", slot.last}
+	}
+	if r.EventTS != "" {
+		first, err := once("reaction:" + r.kind() + ":" + r.User + ":" + r.Channel + ":" + r.TS + ":" + r.Name + ":" + r.EventTS)
+		if err != nil {
+			release()
+			return outcomeFailed, []any{"error", err}
+		}
+		if !first {
+			return outcomeDupReaction, []any{"event_ts", r.EventTS}
+		}
+	}
+
+	apply := b.giveKudos
+	if !r.Added {
+		apply = b.takeBackKudos
+	}
+	outcome, attrs, err := apply(ctx, log, r)
+	if err != nil {
+		release() // not applied: a redelivery may try again
+		return outcomeFailed, append(attrs, "error", err)
+	}
+	slot.applied(r.EventTS)
+	return outcome, attrs
+}
+
+// giveKudos records the kudos of a reaction_added, within the giver's daily
+// limit, and tells the giver once a day when the limit refuses one.
+func (b *Bot) giveKudos(ctx context.Context, log *slog.Logger, r reaction) (string, []any, error) {
+	gift, why, err := b.kudosGift(ctx, log, r)
+	if err != nil {
+		return outcomeFailed, nil, err
+	}
+	if why != "" {
+		return outcomeNoKudos, []any{"reason", why}, nil
 	}
 	res, err := b.store.AddKudos(ctx, gift)
 	switch {
+	case extramile.ErrorCode(err) == extramile.ENOTFOUND:
+		return outcomeNoKudos, []any{"reason", "the story was deleted"}, nil
 	case err != nil:
-		log.Error("kudos not kept", "error", err)
-		if ev.ID != "" {
-			_ = b.store.ForgetOnce(ctx, "event:"+ev.ID) // let a redelivery try again
-		}
+		return outcomeFailed, nil, err
 	case res.LimitReached:
-		log.Info("daily kudos limit reached", "limit", b.dailyLimit)
-		day := gift.DayStart.Format(time.DateOnly)
-		if first, err := b.store.Once(ctx, fmt.Sprintf("kudos-limit:%s:%s", r.User, day)); err == nil && first {
-			b.postEphemeral(ctx, r.Channel, r.User, compose.KudosLimitReached(b.dailyLimit))
-		}
+		b.tellLimitReached(ctx, log, r, gift.DayStart)
+		return outcomeLimit, []any{"limit", b.dailyLimit, "given_today", res.GivenToday}, nil
 	case res.Duplicate:
-		log.Debug("same reaction already counted")
-	default:
-		log.Debug("kudos given", "receivers", len(gift.Receivers))
+		return outcomeAlready, nil, nil
+	}
+	return outcomeGiven, []any{"receivers", gift.Receivers, "story", gift.StoryID, "private", gift.Private, "given_today", res.GivenToday}, nil
+}
+
+// tellLimitReached tells the giver, ephemerally and once per their day,
+// that the daily limit refused their kudos.
+func (b *Bot) tellLimitReached(ctx context.Context, log *slog.Logger, r reaction, day time.Time) {
+	first, err := b.store.Once(ctx, "kudos-limit:"+r.User+":"+day.Format(time.DateOnly))
+	if err != nil {
+		log.Warn("could not check whether the giver was told about the limit", "error", err)
+		return
+	}
+	if first {
+		b.postEphemeral(ctx, r.Channel, r.User, compose.KudosLimitReached(b.dailyLimit))
 	}
 }
 
-// kudosGift works out who receives kudos for a reaction: the message's
-// author, or, on a story's shoutout, the people the story recognized. It
-// says no for self-kudos, bots, messages no person wrote and the bot's
-// other posts.
-func (b *Bot) kudosGift(ctx context.Context, log interface{ Debug(string, ...any) }, r reaction, emoji string) (storage.KudosGift, bool) {
-	g := storage.KudosGift{Giver: r.User, Channel: r.Channel, MessageTS: r.TS, Emoji: emoji, DailyMax: b.dailyLimit}
-	if r.ItemUser == "" {
-		log.Debug("message has no user author; no kudos")
-		return g, false
+// takeBackKudos removes the kudos of a reaction_removed, unless the giver
+// still reacts to the message with another skin tone of the same emoji (the
+// kudos counted once for all of them). Removing only the kudos of this giver,
+// message and emoji, it never takes away one that another reaction gave.
+func (b *Bot) takeBackKudos(ctx context.Context, log *slog.Logger, r reaction) (string, []any, error) {
+	if other := b.otherSkinTone(ctx, log, r); other != "" {
+		return outcomeOtherVariant, []any{"still_reacting_with", other}, nil
 	}
-	giver, err := b.dir.user(ctx, r.User)
-	if err == nil && (giver.IsBot || giver.Deleted) {
-		log.Debug("giver is a bot; no kudos")
-		return g, false
+	n, err := b.store.RemoveKudos(ctx, r.User, r.Channel, r.TS, baseEmoji(r.Name))
+	if err != nil {
+		return outcomeFailed, nil, err
 	}
+	if n == 0 {
+		return outcomeNothingToTake, nil, nil
+	}
+	return outcomeTakenBack, []any{"removed", n}, nil
+}
+
+// otherSkinTone returns another reaction of the giver on the message with
+// the same base emoji as r (another skin tone), as reactions.get sees it now,
+// or "". When reactions.get fails it returns "" (the removal goes ahead).
+func (b *Bot) otherSkinTone(ctx context.Context, log *slog.Logger, r reaction) string {
+	item, err := b.api.GetReactionsContext(ctx, slack.NewRefToMessage(r.Channel, r.TS), slack.GetReactionsParameters{Full: true})
+	if err != nil {
+		log.Debug("reactions.get failed; taking the kudos back", "error", slackErr("reactions.get", err))
+		return ""
+	}
+	base := baseEmoji(r.Name)
+	for _, ir := range item.Reactions {
+		if ir.Name == r.Name || baseEmoji(ir.Name) != base {
+			continue
+		}
+		for _, u := range ir.Users {
+			if u == r.User {
+				return ir.Name
+			}
+		}
+	}
+	return ""
+}
+
+// kudosGift works out who receives kudos for a reaction_added: the
+// message's author, or, on a story's shoutout, the people the story
+// recognized. A non-empty reason says why nobody does (yourself, a bot, a
+// message no person wrote, one of the bot's other posts).
+func (b *Bot) kudosGift(ctx context.Context, log *slog.Logger, r reaction) (g storage.KudosGift, reason string, err error) {
+	g = storage.KudosGift{Giver: r.User, Channel: r.Channel, MessageTS: r.TS, Emoji: baseEmoji(r.Name), DailyMax: b.dailyLimit}
+	switch {
+	case r.ItemUser == "":
+		return g, "the message has no user author", nil
+	case r.ItemUser == r.User:
+		return g, "kudos to yourself", nil
+	case r.User == b.botUserID || r.User == slackbotUser:
+		return g, "the giver is a bot", nil
+	case r.ItemUser == slackbotUser:
+		return g, "the author is a bot", nil
+	}
+	loc := b.loc
+	giver, gerr := b.dir.user(ctx, r.User)
+	switch {
+	case gerr != nil:
+		log.Warn("could not look up the giver; counting the kudos in the default time zone", "error", gerr)
+	case giver.IsBot:
+		return g, "the giver is a bot", nil
+	case giver.Deleted:
+		return g, "the giver is deactivated", nil
+	default:
+		loc = userLocation(giver.TZ, giver.TZOffset, b.loc)
+	}
+
 	var candidates []string
 	if r.ItemUser == b.botUserID {
 		s, err := b.store.StoryByShoutout(ctx, r.Channel, r.TS)
-		if err != nil {
-			log.Debug("reaction on a bot post that is not a shoutout; no kudos")
-			return g, false
+		switch {
+		case extramile.ErrorCode(err) == extramile.ENOTFOUND:
+			return g, "a post of the bot that is not a story's shoutout", nil
+		case err != nil:
+			return g, "", err
 		}
 		g.StoryID, g.Private = s.ID, s.Private
 		candidates = s.Recognized
@@ -118,8 +281,8 @@ func (b *Bot) kudosGift(ctx context.Context, log interface{ Debug(string, ...any
 		g.Private = b.isPrivate(ctx, r.Channel)
 	}
 	for _, c := range candidates {
-		if c == r.User {
-			continue // never to yourself
+		if c == r.User || c == b.botUserID || c == slackbotUser {
+			continue // never to yourself, never to a bot
 		}
 		if u, err := b.dir.user(ctx, c); err == nil && (u.IsBot || u.Deleted) {
 			continue
@@ -127,15 +290,13 @@ func (b *Bot) kudosGift(ctx context.Context, log interface{ Debug(string, ...any
 		g.Receivers = append(g.Receivers, c)
 	}
 	if len(g.Receivers) == 0 {
-		log.Debug("nobody to receive the kudos")
-		return g, false
-	}
-	loc := b.loc
-	if err == nil {
-		loc = userLocation(giver.TZ, giver.TZOffset, b.loc)
+		if r.ItemUser == b.botUserID {
+			return g, "nobody else to receive it: the story recognized only the giver or bots", nil
+		}
+		return g, "the author is a bot or deactivated", nil
 	}
 	g.DayStart, g.DayEnd = dayBounds(b.now(), loc)
-	return g, true
+	return g, "", nil
 }
 
 // userLocation is a user's Slack time zone, falling back to their offset and
@@ -158,5 +319,3 @@ func dayBounds(t time.Time, loc *time.Location) (time.Time, time.Time) {
 	start := time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, loc)
 	return start, start.AddDate(0, 0, 1)
 }
-
-var _ = extramile.Kudos{}

@@ -2,13 +2,42 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"math/rand/v2"
+	"time"
 
 	"github.com/slack-go/slack"
 
 	"github.com/extramile/extramile"
 	"github.com/extramile/extramile/bot/compose"
 )
+
+// Pacing of the bot's own retries of Slack calls that failed for a reason
+// that may pass (slack-go has already retried 429s and 5xx by then): the
+// first retry after retryFirst, then twice as long each time up to retryMax.
+const (
+	retryFirst = 500 * time.Millisecond
+	retryMax   = 5 * time.Minute
+	// dmAttempts bounds the tries of a DM, a permalink or a confirmation
+	// (about 15 s in all): they are not worth holding a shoutout back for.
+	dmAttempts = 5
+	// delayedAfter is how many failed tries of a shoutout (about 30 s) go by
+	// before its author hears that it is delayed.
+	delayedAfter = 6
+)
+
+// Time budgets of the Slack calls made before an ack (Slack waits 3 s for
+// it): a look-up that takes longer is given up (see where each is used for
+// what that means), and views.open is useless once its trigger expires.
+const (
+	lookupTimeout = 800 * time.Millisecond
+	openTimeout   = 2500 * time.Millisecond
+)
+
+// errStoryGone stops the retries of a shoutout whose story was deleted (or
+// posted by someone else) in the meantime.
+var errStoryGone = errors.New("story deleted or already posted")
 
 // share keeps a new story and publishes it after the ack. The story is
 // stored first, in one transaction: whatever happens to the Slack calls
@@ -18,7 +47,7 @@ func (b *Bot) share(ctx context.Context, s *extramile.Story) error {
 	if err := b.store.CreateStory(ctx, s); err != nil {
 		return err
 	}
-	b.log.Info("story kept", "story", s.ID, "author", s.Author, "channel", s.Channel, "recognized", len(s.Recognized))
+	b.log.Info("story kept", "story", s.ID, "author", s.Author, "channel", s.Channel, "recognized", len(s.Recognized), "private", s.Private)
 	b.goBackground(ctx, func(ctx context.Context) { b.publish(ctx, s) })
 	return nil
 }
@@ -27,6 +56,8 @@ func (b *Bot) share(ctx context.Context, s *extramile.Story) error {
 // (a private channel it is not in answers channel_not_found), it says yes:
 // a story is never shown more widely than its author chose.
 func (b *Bot) isPrivate(ctx context.Context, channel string) bool {
+	ctx, cancel := context.WithTimeout(ctx, lookupTimeout)
+	defer cancel()
 	ch, err := b.dir.channel(ctx, channel)
 	if err != nil {
 		return true
@@ -35,47 +66,135 @@ func (b *Bot) isPrivate(ctx context.Context, channel string) bool {
 }
 
 // publish posts the shoutout, thanks each recognized person by DM and
-// confirms to the author. It is safe to call again for a story whose
-// shoutout is still pending (after a restart): DMs are sent once per story
-// and person.
-func (b *Bot) publish(ctx context.Context, s *extramile.Story) {
+// confirms to the author. It is meant for a story whose shoutout is not
+// posted yet (new, resumed after a restart, or "Try again" after a channel
+// refused it); DMs and the confirmation go out once per story and person,
+// however often it runs.
+//
+// A Slack failure that may pass (rate limits, Slack's own errors, the
+// network) is retried with backoff until it works or the program stops; the
+// story then stays pending and the next start resumes it. A channel that
+// cannot take the shoutout (private without the bot, archived) is recorded,
+// and the author gets a DM with their story and what to do. One story is
+// published by one call at a time: a second call meanwhile returns at once
+// with busy set.
+func (b *Bot) publish(ctx context.Context, s *extramile.Story) published {
+	if _, busy := b.posting.LoadOrStore(s.ID, true); busy {
+		return published{busy: true}
+	}
+	defer b.posting.Delete(s.ID)
 	log := b.log.With("story", s.ID, "channel", s.Channel)
-	ts, err := b.postShoutout(ctx, s)
+
+	ts, err := b.postShoutoutRetrying(ctx, s)
 	switch reason := undeliverableReason(err); {
 	case err == nil:
-		permalink, perr := b.api.GetPermalinkContext(ctx, &slack.PermalinkParameters{Channel: s.Channel, Ts: ts})
+		var permalink string
+		perr := b.retry(ctx, dmAttempts, func(ctx context.Context) error {
+			var err error
+			permalink, err = b.api.GetPermalinkContext(ctx, &slack.PermalinkParameters{Channel: s.Channel, Ts: ts})
+			return slackErr("chat.getPermalink", err)
+		})
 		if perr != nil {
-			log.Warn("no permalink for the shoutout", "error", slackErr("chat.getPermalink", perr))
+			log.Warn("no permalink for the shoutout", "error", perr)
 		}
 		s.ShoutoutTS, s.Permalink = ts, permalink
 		if err := b.store.SetShoutout(ctx, s.ID, ts, permalink); err != nil {
 			log.Error("shoutout posted but not recorded", "ts", ts, "error", err)
 		}
+		log.Info("shoutout posted", "ts", ts)
+	case errors.Is(err, errStoryGone):
+		log.Info("story deleted or posted while its shoutout was retried; nothing to post")
+		return published{}
 	case reason != "":
 		log.Warn("shoutout cannot be posted in that channel; the story is kept", "reason", reason, "error", err)
 		if err := b.store.SetShoutoutFailed(ctx, s.ID, fmt.Sprintf("%s: %v", reason, err)); err != nil {
 			log.Error("could not record the undeliverable shoutout", "error", err)
 		}
 		b.dmOnce(ctx, fmt.Sprintf("undeliverable:%d", s.ID), s.Author, compose.Undeliverable(s, s.Channel, reason))
+		b.thank(ctx, s)
+		return published{reason: reason}
 	default:
-		// Slack failed after slack-go's retries (5xx, 429s, network): the story
-		// stays pending and is published again at the next start.
-		log.Error("shoutout not posted; it stays pending and is retried at the next start", "error", err)
-		b.dmOnce(ctx, fmt.Sprintf("delayed:%d", s.ID), s.Author, compose.Error("Your story is saved, but Slack didn't let me post the shoutout just now. I'll try again when I restart; nothing is lost."))
-		return
+		// The program is stopping, or Slack refused for a reason retrying
+		// cannot fix: the story stays pending and the next start tries again.
+		log.Error("shoutout not posted; it stays pending and is tried again at the next start", "error", err)
+		return published{}
 	}
 
+	b.thank(ctx, s)
+	if s.ShoutoutTS != "" {
+		if first, err := b.store.Once(ctx, fmt.Sprintf("confirm:%d", s.ID)); err == nil && first {
+			b.confirm(ctx, s)
+		}
+	}
+	return published{posted: true}
+}
+
+// published says how a publish ended.
+type published struct {
+	posted bool   // the shoutout is posted
+	reason string // why the channel cannot take it (see undeliverableReason), or ""
+	busy   bool   // another publish of the story was under way
+}
+
+// thank DMs each recognized person once per story, except the author (who
+// gets the confirmation instead).
+func (b *Bot) thank(ctx context.Context, s *extramile.Story) {
 	for _, u := range s.Recognized {
 		if u == s.Author {
-			continue // the author gets the confirmation instead
+			continue
 		}
 		b.dmOnce(ctx, fmt.Sprintf("thanks:%d:%s", s.ID, u), u, compose.ThankYouDM(s, s.Permalink))
 	}
-	if s.ShoutoutTS != "" {
-		if first, err := b.store.Once(ctx, fmt.Sprintf("confirm:%d", s.ID)); err == nil && first {
-			b.postEphemeral(ctx, s.Channel, s.Author, compose.Confirmation(s, s.Permalink))
-		}
+}
+
+// confirm shows the author, ephemerally in the story's channel, that their
+// story is shared, with the link; a DM when that cannot be done.
+func (b *Bot) confirm(ctx context.Context, s *extramile.Story) {
+	m := compose.Confirmation(s, s.Permalink)
+	err := b.retry(ctx, dmAttempts, func(ctx context.Context) error {
+		_, err := b.api.PostEphemeralContext(ctx, s.Channel, s.Author, msgOptions(m)...)
+		return slackErr("chat.postEphemeral", err)
+	})
+	if err == nil {
+		return
 	}
+	b.log.Debug("ephemeral confirmation failed; sending a DM instead", "story", s.ID, "error", err)
+	if err := b.retry(ctx, dmAttempts, func(ctx context.Context) error { _, err := b.post(ctx, s.Author, m); return err }); err != nil {
+		b.log.Warn("could not confirm the story to its author", "story", s.ID, "error", err)
+	}
+}
+
+// postShoutoutRetrying posts the shoutout, retrying failures that may pass.
+// Before each retry it checks the story is still there and still pending,
+// so a story deleted meanwhile (forget-me) is never posted.
+func (b *Bot) postShoutoutRetrying(ctx context.Context, s *extramile.Story) (string, error) {
+	var ts string
+	attempt := 0
+	err := b.retry(ctx, 0, func(ctx context.Context) error {
+		attempt++
+		if attempt > 1 {
+			cur, err := b.store.FindStory(ctx, s.ID)
+			switch {
+			case extramile.ErrorCode(err) == extramile.ENOTFOUND:
+				return errStoryGone
+			case err != nil:
+				return err
+			case cur.ShoutoutTS != "":
+				return errStoryGone
+			}
+		}
+		var err error
+		ts, err = b.postShoutout(ctx, s)
+		if err != nil && attempt == delayedAfter {
+			b.log.Warn("shoutout still not posted; telling its author", "story", s.ID, "error", err)
+			b.goBackground(ctx, func(ctx context.Context) {
+				b.dmOnce(ctx, fmt.Sprintf("delayed:%d", s.ID), s.Author, compose.Error(
+					"Your story is saved, but Slack isn't letting me post the shoutout just now. I'll keep trying, and nothing is lost."))
+			})
+		}
+		return err
+	})
+	return ts, err
 }
 
 // postShoutout posts the story's shoutout, joining a public channel first if
@@ -109,17 +228,66 @@ func undeliverableReason(err error) string {
 	return ""
 }
 
+// transient reports whether a failed Slack call may work if made again: a
+// rate limit, one of Slack's own errors, a 5xx or a network failure (which
+// carry no Slack error code). A stopping program is not transient.
+func transient(err error) bool {
+	if err == nil || errors.Is(err, errStoryGone) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	var se *slackError
+	if !errors.As(err, &se) {
+		return false // not a Slack call: e.g. the database
+	}
+	switch se.Code {
+	case "", "ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout":
+		return true
+	}
+	return false
+}
+
+// retry calls f until it succeeds, fails for a reason that will not pass,
+// has been tried attempts times (0: no limit), or ctx ends or the program
+// stops while it waits; it waits retryFirst, then twice as long each time up
+// to retryMax, with some jitter. It returns f's last error. A call in flight
+// is never cancelled by a stop: Slack may have done it already (a posted
+// shoutout must be recorded, or the next start would post it again).
+func (b *Bot) retry(ctx context.Context, attempts int, f func(ctx context.Context) error) error {
+	delay := retryFirst
+	for attempt := 1; ; attempt++ {
+		err := f(ctx)
+		if err == nil || !transient(err) || (attempts > 0 && attempt >= attempts) {
+			return err
+		}
+		b.log.Debug("slack call failed; retrying", "attempt", attempt, "in", delay, "error", err)
+		wait := delay + rand.N(delay/4+1) // #nosec G404 -- jitter needs no cryptographic randomness
+		t := time.NewTimer(wait)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return err
+		case <-b.stop: // nil before Start: never ready
+			t.Stop()
+			return err
+		}
+		delay = min(delay*2, retryMax)
+	}
+}
+
 // dmOnce sends a DM at most once for key, so a resumed publish does not
-// thank anyone twice. If sending fails the key is released for a later try.
+// thank anyone twice. Failures that may pass are retried a few times; if it
+// still fails the key is released for a later try.
 func (b *Bot) dmOnce(ctx context.Context, key, user string, m compose.Message) {
 	first, err := b.store.Once(ctx, "dm:"+key)
 	if err != nil || !first {
 		return
 	}
-	if _, err := b.post(ctx, user, m); err != nil {
+	err = b.retry(ctx, dmAttempts, func(ctx context.Context) error { _, err := b.post(ctx, user, m); return err })
+	if err != nil {
 		b.log.Warn("DM not sent", "user", user, "key", key, "error", err)
-		if code := slackCode(err); code == "ratelimited" || code == "" {
-			_ = b.store.ForgetOnce(ctx, "dm:"+key)
+		if transient(err) || errors.Is(err, context.Canceled) {
+			_ = b.store.ForgetOnce(context.WithoutCancel(ctx), "dm:"+key)
 		}
 	}
 }

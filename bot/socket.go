@@ -44,6 +44,14 @@ type Adapter struct {
 	// handlers still in flight (their acks still go out). Default 5 s.
 	DrainTimeout time.Duration
 
+	// AckBudget bounds the work a command or interaction handler does before
+	// its ack: the handler's context ends this long after the envelope
+	// arrived, so a locked database or a slow Slack call gives up and the
+	// handler still acks in time, with an error the user sees. (After 3 s
+	// Slack shows its own generic error and drops the ack's reply.) Work the
+	// handler leaves for after the ack is not bounded. Default 2.5 s.
+	AckBudget time.Duration
+
 	inflight sync.WaitGroup
 }
 
@@ -190,7 +198,9 @@ func (a *Adapter) serve(ctx context.Context, log *slog.Logger, req *socketmode.R
 			}
 			a.ack(log, req.EnvelopeID, payload)
 		}()
-		payload = h(context.WithoutCancel(ctx))
+		hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), a.ackBudget())
+		defer cancel()
+		payload = h(hctx)
 	}()
 }
 

@@ -44,7 +44,8 @@ type DB struct {
 	// Logger receives operational messages; nil discards them.
 	Logger *slog.Logger
 
-	db   *sql.DB
+	db   *sql.DB // reads and migrations
+	w    *sql.DB // write transactions: one connection (see openWriter)
 	path string
 
 	closeOnce sync.Once
@@ -76,13 +77,20 @@ func open(ctx context.Context, path string, o options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database %q: %w", path, err)
 	}
+	w, err := openWriter(dsn)
+	if err != nil {
+		sqldb.Close()
+		return nil, fmt.Errorf("open database %q: %w", path, err)
+	}
 	db := &DB{
 		Now:  time.Now,
 		db:   sqldb,
+		w:    w,
 		path: path,
 	}
 	if err := sqldb.PingContext(ctx); err != nil {
 		sqldb.Close()
+		w.Close()
 		var se *sqlite.Error
 		if errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_CANTOPEN {
 			return nil, fmt.Errorf("open database %q (does its directory exist, and may the bot write there?): %w", path, err)
@@ -91,6 +99,7 @@ func open(ctx context.Context, path string, o options) (*DB, error) {
 	}
 	if err := db.migrate(ctx); err != nil {
 		sqldb.Close()
+		w.Close()
 		return nil, fmt.Errorf("open database %q: %w", path, err)
 	}
 	return db, nil
@@ -146,7 +155,7 @@ func (db *DB) Close() error {
 		if _, err := db.db.Exec("PRAGMA analysis_limit = 400; PRAGMA optimize"); err != nil {
 			db.logger().Warn("optimize database", logKeyPath, db.path, "err", err)
 		}
-		db.closeErr = db.db.Close()
+		db.closeErr = errors.Join(db.w.Close(), db.db.Close())
 	})
 	return db.closeErr
 }
@@ -172,7 +181,7 @@ func (db *DB) now() time.Time {
 // beginWrite starts a write transaction (BEGIN IMMEDIATE: it holds the write
 // lock from the start, so its reads and writes are one atomic step).
 func (db *DB) beginWrite(ctx context.Context) (*sql.Tx, error) {
-	return db.db.BeginTx(ctx, nil)
+	return db.w.BeginTx(ctx, nil)
 }
 
 // beginRead starts a read-only transaction (a deferred BEGIN): it sees one

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
@@ -31,19 +32,23 @@ func (e *dbError) Error() string { return e.app.Code + ": " + e.cause.Error() }
 func (e *dbError) Unwrap() []error { return []error{e.app, e.cause} }
 
 // translate turns SQLITE_BUSY, SQLITE_LOCKED and SQLITE_FULL anywhere in err's
-// chain into an EBUSY application error that wraps err; other errors are
-// returned unchanged.
+// chain, and a context deadline that ended the wait for the database (or
+// SQLITE_INTERRUPT, how SQLite reports it mid-statement), into an EBUSY
+// application error that wraps err; other errors are returned unchanged.
 func translate(err error) error {
-	var se *sqlite.Error
-	if err == nil || !errors.As(err, &se) {
+	var de *dbError
+	if err == nil || errors.As(err, &de) {
 		return err
 	}
-	var de *dbError
-	if errors.As(err, &de) {
+	if errors.Is(err, context.DeadlineExceeded) { // the caller could wait no longer for the lock
+		return &dbError{app: &extramile.Error{Code: extramile.EBUSY, Message: msgBusy}, cause: err}
+	}
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
 		return err
 	}
 	switch se.Code() & 0xff { // the primary code of an extended result code
-	case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+	case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_INTERRUPT:
 		return &dbError{app: &extramile.Error{Code: extramile.EBUSY, Message: msgBusy}, cause: err}
 	case sqlite3.SQLITE_FULL:
 		return &dbError{app: &extramile.Error{Code: extramile.EBUSY, Message: msgFull}, cause: err}

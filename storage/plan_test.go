@@ -41,7 +41,7 @@ func TestQueryPlans(t *testing.T) {
 		t.Skip("seeds a database")
 	}
 	path := filepath.Join(t.TempDir(), "seeded.db")
-	if err := seedFile(path, 500); err != nil {
+	if err := seedFile(path, 100); err != nil {
 		t.Fatal(err)
 	}
 	db := mustOpenPath(t, path)

@@ -196,7 +196,7 @@ func digestTallies(ctx context.Context, tx *sql.Tx, p period, d *extramile.Diges
 	}
 	q, args := p.tallyQuery(true)
 	rows, err := tx.QueryContext(ctx, `WITH t AS MATERIALIZED (`+q+`)
-		SELECT 0, '', (SELECT count(*) FROM t WHERE recognized > 0), (SELECT count(*) FROM t WHERE shared > 0)
+		SELECT 0, '', coalesce(sum(recognized > 0), 0), coalesce(sum(shared > 0), 0) FROM t
 		UNION ALL
 		SELECT * FROM (SELECT 1, user_id, recognized, kudos FROM t
 			WHERE recognized + kudos > 0

@@ -264,6 +264,13 @@ func TestPeriods_MatchRawRows(t *testing.T) {
 
 	first, last, ok := mustRollupMonths(t, db)
 	used := map[string]bool{} // the bucket spans and signs the plans read
+	if raceEnabled {          // the race detector does not check arithmetic: sample
+		var sample [][2]time.Time
+		for i := 0; i < len(periods); i += 4 {
+			sample = append(sample, periods[i])
+		}
+		periods = sample
+	}
 	for _, p := range periods {
 		for _, b := range planPeriod(p[0], p[1], "", first, last, ok).tallies {
 			used[fmt.Sprintf("%s%+d", b.span, b.sign)] = true

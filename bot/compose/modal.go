@@ -51,8 +51,9 @@ func DecodeModalMetadata(s string) (ModalMetadata, error) {
 
 // StoryModal is the modal to share a story (prefill nil) or to edit one
 // (prefill set, and meta.StoryID its ID). Sharing asks who, what, for whom,
-// which way (optional) and where; the channel defaults to meta.Channel, else
-// to the conversation the modal was opened from. Editing prefills everything
+// which way (optional) and where; the channel defaults to meta.Channel (and
+// to nothing without one: leave it empty where the bot cannot post, e.g. a
+// DM or a private channel it was not invited to). Editing prefills everything
 // and leaves the channel as it was: the story stays where it was shared.
 func StoryModal(meta ModalMetadata, prefill *extramile.Story) slack.ModalViewRequest {
 	editing := prefill != nil
@@ -194,7 +195,7 @@ func channelInput(channel string) *slack.InputBlock {
 		Type:                         slack.OptTypeConversations,
 		ActionID:                     ActionChannel,
 		Placeholder:                  plain("Choose a channel"),
-		DefaultToCurrentConversation: true,
+		DefaultToCurrentConversation: validID(channel, "CG"), // only where the bot said it can post
 		Filter: &slack.SelectBlockElementFilter{
 			Include:                       []string{"public", "private"},
 			ExcludeBotUsers:               true,

@@ -35,7 +35,7 @@ func Shoutout(s *extramile.Story, kudosEmoji ...string) Message {
 	}
 	blocks = append(blocks, contextBlock(sharedBy(s), reactLine(kudosEmoji)))
 	return Message{
-		Text:   fallback("Extra mile shoutout for " + thanked(s.Recognized)),
+		Text:   fallback(":sparkles: Thank you, " + thanked(s.Recognized) + ", for going the extra mile! Shared by " + Mention(s.Author) + "."),
 		Blocks: blocks,
 	}
 }
@@ -91,9 +91,10 @@ func emojiCode(name string) string {
 	return ":" + name + ":"
 }
 
-// RemovedShoutout is what a shoutout becomes once its story is deleted.
+// RemovedShoutout is what a shoutout becomes once its story is deleted (by
+// the person who shared it, an admin, or a forget-me request).
 func RemovedShoutout() Message {
-	const text = "This story was removed by the person who shared it."
+	const text = "This story was removed."
 	return Message{Text: text, Blocks: []slack.Block{contextBlock(":wastebasket: _" + text + "_")}}
 }
 
@@ -125,7 +126,7 @@ func DeleteCancelled() Message {
 // NotStoryAuthor tells someone who used a shoutout's menu that only the
 // person who shared the story can edit or delete it.
 func NotStoryAuthor() Message {
-	return simple("Only the person who shared this story can edit or delete it. " +
+	return simple("Only the person who shared this story (or an Extra Mile admin) can edit or delete it. " +
 		"If something in it needs fixing, a quick word to them will do.")
 }
 
@@ -192,20 +193,28 @@ const (
 // Undeliverable tells the person who shared a story, by DM, that it could not
 // be posted in channelID and why (reason: ReasonPrivate, ReasonArchived,
 // ReasonNotFound or anything else), what to do, and gives them the story back
-// to copy: nothing is lost.
+// to copy: nothing is lost. When posting there may still work (the bot can
+// be invited, or Slack may let it later) and the story has an ID, a "Try
+// again" button (ActionRetryShoutout, value: the story ID) posts the kept
+// story; otherwise a "Share a story" button opens a fresh modal.
 func Undeliverable(s *extramile.Story, channelID, reason string) Message {
 	ch := ChannelMention(channelID)
+	retry := s.ID > 0 && reason != ReasonArchived && reason != ReasonNotFound
+	then := "share it again" // what to do once the bot can post there
+	if retry {
+		then = "press *Try again*"
+	}
 	var why string
 	switch reason {
 	case ReasonPrivate:
 		why = "I'm not a member of " + ch + ", and it's private, so I can't post there. " +
-			"Invite me with `/invite @Extra Mile` in that channel, then share it again."
+			"Invite me with `/invite @Extra Mile` in that channel, then " + then + "."
 	case ReasonArchived:
 		why = ch + " is archived, so nothing can be posted there any more. Please share it again in another channel."
 	case ReasonNotFound:
 		why = "I can't find " + ch + ": it may have been deleted, or I can't see it. Please share it again in another channel."
 	default:
-		why = "Slack didn't let me post it in " + ch + " just now. Please try again in a moment, or pick another channel."
+		why = "Slack didn't let me post it in " + ch + " just now. Please " + then + " in a moment, or share it in another channel."
 	}
 	head := ":inbox_tray: *I couldn't post your story about " + thanked(s.Recognized) + ", but nothing is lost.*\n" + why
 	blocks := []slack.Block{section(head)}
@@ -215,9 +224,16 @@ func Undeliverable(s *extramile.Story, channelID, reason string) Message {
 			blocks = append(blocks, section(c))
 		}
 	}
+	next := shareActions()
+	if retry {
+		next = actions("undeliverable",
+			button(ActionRetryShoutout, "Try again", strconv.FormatInt(s.ID, 10), slack.StylePrimary),
+			button(ActionShareStory, "Share another story", "", ""),
+		)
+	}
 	return Message{
 		Text:   fallback("I couldn't post your story about " + thanked(s.Recognized) + " in " + ch + ", but nothing is lost."),
-		Blocks: append(blocks, shareActions()),
+		Blocks: append(blocks, next),
 	}
 }
 

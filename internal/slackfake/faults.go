@@ -134,6 +134,9 @@ func (s *Server) injectFault(w http.ResponseWriter, method string, req *request)
 		retryAfter, limited = f.retryAfter, true
 	case f == nil:
 		retryAfter, limited = s.overLimit(method, req.params.Get("channel"))
+		if !limited {
+			retryAfter, limited = s.overWorkspaceLimit(method)
+		}
 	}
 	if limited {
 		s.limited[method]++

@@ -1,0 +1,48 @@
+package bot
+
+import (
+	"context"
+
+	"github.com/extramile/extramile/bot/compose"
+)
+
+// jobTitle names a scheduled job for people, in /extramile settings.
+func jobTitle(name string) string {
+	switch name {
+	case JobPrompt:
+		return "Prompt for stories"
+	case JobRoundup:
+		return "Thank-you roundup"
+	case JobDigest:
+		return "Digest of the month before"
+	case JobKudosDM:
+		return "Kudos summary, by DM to each person who got kudos"
+	}
+	return name
+}
+
+// jobInfos describes the scheduled jobs for /extramile settings: a title,
+// the schedule in words and the next run (shown in the configured zone).
+func (b *Bot) jobInfos() []compose.JobInfo {
+	var out []compose.JobInfo
+	for _, e := range b.jobs() {
+		out = append(out, compose.JobInfo{Name: jobTitle(e.Name), Description: e.Description, Next: e.Next})
+	}
+	return out
+}
+
+// subscriptionGuard answers `/extramile subscribe` and `unsubscribe` (sub)
+// where nothing may change: the configured channel (EXTRAMILE_CHANNEL)
+// always gets the scheduled posts, and a private channel the bot is not in
+// could not take them. ok is false when the command may go ahead.
+func (b *Bot) subscriptionGuard(ctx context.Context, sub, channel string) (m compose.Message, ok bool) {
+	if b.channel != "" && channel == b.channel {
+		return compose.ConfiguredChannel(channel, sub), true
+	}
+	if sub == "subscribe" {
+		if _, err := b.dir.channel(ctx, channel); slackCode(err) == "channel_not_found" {
+			return compose.InviteFirst(), true
+		}
+	}
+	return compose.Message{}, false
+}

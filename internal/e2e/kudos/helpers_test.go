@@ -1,0 +1,212 @@
+// Package kudos tests emoji-reaction kudos end to end: who receives them
+// (authors, the people a shoutout recognized, never yourself or a bot),
+// exactly once per reaction whatever Slack redelivers, taking them back,
+// skin tones, threads, private channels, the daily limit, and where kudos
+// show up (/extramile top, the digest, the export). Each test runs the real
+// program through internal/apptest against the fake Slack, with reaction
+// events in the shape Slack sends them.
+package kudos
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/extramile/extramile"
+	"github.com/extramile/extramile/internal/apptest"
+	"github.com/extramile/extramile/internal/config"
+	"github.com/extramile/extramile/internal/slackfake"
+)
+
+// Reaction event kinds.
+const (
+	added   = "reaction_added"
+	removed = "reaction_removed"
+)
+
+// start returns a running harness with the kudos emoji raised_hands and clap.
+func start(t *testing.T, opts ...func(*config.Config)) *apptest.Harness {
+	t.Helper()
+	h := apptest.New(t, opts...)
+	h.Start()
+	return h
+}
+
+// post seeds a message by author in channel, as a person wrote it.
+func post(h *apptest.Harness, author, channel, text string) slackfake.Message {
+	return h.Slack.AddMessage(slackfake.Message{Channel: channel, User: author, Text: text})
+}
+
+// react builds the event of giver adding or removing emoji on m, as Slack
+// sends it (item_user is m's author), with a fresh event_id and event_ts.
+func react(h *apptest.Harness, kind, giver, emoji string, m slackfake.Message) map[string]any {
+	return h.Slack.ReactionEvent(kind, giver, emoji, "", m.Channel, m.TS)
+}
+
+// eventID is the event_id of an events_api payload.
+func eventID(p map[string]any) string {
+	id, _ := p["event_id"].(string)
+	return id
+}
+
+// withEventID is a copy of p under another event_id: the same reaction, as
+// Slack has been seen sending it more than once.
+func withEventID(p map[string]any, id string) map[string]any {
+	c := maps.Clone(p)
+	c["event_id"] = id
+	return c
+}
+
+// handled returns the bot's "reaction handled" log lines for eventID: one
+// per delivery it finished with.
+func handled(h *apptest.Harness, eventID string) []string {
+	var out []string
+	for _, line := range strings.Split(h.Logs.String(), "\n") {
+		if strings.Contains(line, `msg="reaction handled"`) && strings.Contains(line+" ", " event_id="+eventID+" ") {
+			out = append(out, line)
+		}
+	}
+	return out
+}
+
+// outcome is the outcome attribute of a log line.
+func outcome(line string) string {
+	_, rest, ok := strings.Cut(line, " outcome=")
+	if !ok {
+		return ""
+	}
+	v, _, _ := strings.Cut(rest, " ")
+	return v
+}
+
+// deliver sends an events_api payload, waits for its ack and then for the
+// bot to have finished with it (its "reaction handled" log line), and
+// returns the outcome the bot logged.
+func deliver(h *apptest.Harness, p map[string]any, opts ...slackfake.EnvelopeOption) string {
+	h.T.Helper()
+	id := eventID(p)
+	before := len(handled(h, id))
+	h.Event(p, opts...)
+	return waitHandled(h, id, before+1)
+}
+
+// waitHandled waits until the bot has finished n deliveries of eventID and
+// returns the outcome of the last.
+func waitHandled(h *apptest.Harness, id string, n int) string {
+	h.T.Helper()
+	h.Eventually(fmt.Sprintf("%d deliveries of %s handled", n, id), func() bool { return len(handled(h, id)) >= n })
+	lines := handled(h, id)
+	return outcome(lines[len(lines)-1])
+}
+
+// kudos is a kudos as the export lists it, without its time.
+type kudos struct {
+	Giver, Receiver, Channel, TS, Emoji string
+	Story                               int64
+}
+
+func (k kudos) String() string {
+	return fmt.Sprintf("%s→%s %s/%s :%s: story %d", k.Giver, k.Receiver, k.Channel, k.TS, k.Emoji, k.Story)
+}
+
+// exported returns every kudos `extramile export` lists, sorted.
+func exported(h *apptest.Harness) []kudos {
+	h.T.Helper()
+	var out []kudos
+	for _, k := range h.Export().Kudos {
+		out = append(out, kudos{k.Giver, k.Receiver, k.Channel, k.MessageTS, k.Emoji, k.StoryID})
+	}
+	slices.SortFunc(out, func(a, b kudos) int { return strings.Compare(a.String(), b.String()) })
+	return out
+}
+
+// wantKudos fails unless the export lists exactly want (in any order).
+func wantKudos(h *apptest.Harness, when string, want ...kudos) {
+	h.T.Helper()
+	slices.SortFunc(want, func(a, b kudos) int { return strings.Compare(a.String(), b.String()) })
+	if got := exported(h); !slices.Equal(got, want) {
+		h.T.Fatalf("%s: kudos in the export:\n got  %v\n want %v", when, got, want)
+	}
+}
+
+// exportedAt returns the export's kudos with their times.
+func exportedAt(h *apptest.Harness) []extramile.ExportKudos {
+	h.T.Helper()
+	return h.Export().Kudos
+}
+
+// command runs `/extramile text` as user in channel and returns the text of
+// the ephemeral reply in its ack.
+func command(h *apptest.Harness, user, channel, text string) string {
+	h.T.Helper()
+	p := apptest.AckPayload(h.T, h.Command(user, channel, text))
+	if p == nil {
+		h.T.Fatalf("/extramile %s: plain ack, want a reply", text)
+	}
+	m := slackfake.Message{}
+	m.Text, _ = p["text"].(string)
+	if blocks, ok := p["blocks"]; ok {
+		raw, err := json.Marshal(blocks)
+		if err != nil {
+			h.T.Fatalf("/extramile %s: blocks: %v", text, err)
+		}
+		m.Blocks = raw
+	}
+	return apptest.Text(m)
+}
+
+// share runs the quick share `/extramile <@people…> text` as author in
+// channel, waits until the shoutout is posted and recorded (the author's
+// confirmation comes after the bot keeps its ts) and returns it.
+func share(h *apptest.Harness, author, channel, text string, people ...string) slackfake.Message {
+	h.T.Helper()
+	before := len(h.Ephemerals(author))
+	var cmd strings.Builder
+	for _, p := range people {
+		cmd.WriteString("<@" + p + "> ")
+	}
+	cmd.WriteString(text)
+	if p := apptest.AckPayload(h.T, h.Command(author, channel, cmd.String())); p != nil {
+		h.T.Fatalf("quick share answered %v, want a plain ack", p)
+	}
+	h.Eventually("the author's confirmation", func() bool { return len(h.Ephemerals(author)) > before })
+	for _, m := range h.Posts(channel) {
+		if strings.Contains(apptest.Text(m), text) {
+			return m
+		}
+	}
+	h.T.Fatalf("no shoutout with %q in %s", text, channel)
+	return slackfake.Message{}
+}
+
+// limitNotices returns the ephemeral "daily limit reached" notices user got.
+func limitNotices(h *apptest.Harness, user string) []slackfake.Message {
+	var out []slackfake.Message
+	for _, m := range h.Ephemerals(user) {
+		if strings.Contains(m.Text, "You've given all") {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// zoneAt returns an IANA zone (Etc/GMT±N) whose wall clock now reads hour
+// o'clock (to the hour), so a test can stay clear of midnight or sit just
+// after it whenever it runs.
+func zoneAt(hour int) string {
+	off := (hour - time.Now().UTC().Hour() + 24) % 24 // hours east of UTC, 0..23
+	if off > 14 {
+		off -= 24 // Etc zones span UTC-12 to UTC+14
+	}
+	switch {
+	case off == 0:
+		return "Etc/GMT"
+	case off > 0:
+		return fmt.Sprintf("Etc/GMT-%d", off) // POSIX sign: GMT-5 is 5 hours east
+	}
+	return fmt.Sprintf("Etc/GMT+%d", -off)
+}

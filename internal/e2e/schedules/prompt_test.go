@@ -1,0 +1,77 @@
+package schedules
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/extramile/extramile/bot/compose"
+	"github.com/extramile/extramile/internal/apptest"
+	"github.com/extramile/extramile/internal/config"
+	"github.com/extramile/extramile/internal/slackfake"
+)
+
+// TestPromptButtonOpensTheModal: the weekly prompt asks for stories and its
+// button opens the story modal (block_actions → views.open with that
+// trigger_id), set to share in the prompt's channel.
+func TestPromptButtonOpensTheModal(t *testing.T) {
+	t.Parallel()
+	h := apptest.New(t, func(c *config.Config) { c.PromptSchedule = "@every 1s" })
+	h.Start()
+	prompt := waitPostsOf(h, apptest.General, kindPrompt, 1)[0]
+	if text := apptest.Text(prompt); !strings.Contains(text, "Nothing was written down here last week") {
+		t.Errorf("the first prompt does not give last week's count (none):\n%s", text)
+	}
+	var share *button
+	for _, b := range buttons(prompt) {
+		if b.ActionID == compose.ActionShareStory {
+			share = &b
+		}
+	}
+	if share == nil {
+		t.Fatalf("no share button in the prompt:\n%s", prompt.Blocks)
+	}
+
+	click := h.Slack.BlockActionsPayload(apptest.Carol, apptest.General, prompt.TS,
+		[]map[string]any{slackfake.ButtonAction(share.ActionID, share.BlockID, share.Value)})
+	trigger, _ := click["trigger_id"].(string)
+	if p := apptest.AckPayload(t, h.Interact(click)); p != nil {
+		t.Errorf("ack payload %v, want none", p)
+	}
+	calls, err := h.Slack.WaitCalls(h.Ctx(), "views.open", 1)
+	if err != nil {
+		t.Fatalf("the button opened nothing: %v", err)
+	}
+	if got := calls[0].Params.Get("trigger_id"); got != trigger {
+		t.Errorf("views.open trigger_id = %q, want the click's %q", got, trigger)
+	}
+	if calls[0].Error != "" {
+		t.Fatalf("views.open failed: %s", calls[0].Error)
+	}
+	views := h.Slack.Views()
+	if len(views) != 1 || views[0].CallbackID != compose.CallbackStory || views[0].UserID != apptest.Carol {
+		t.Fatalf("views = %+v, want Carol's story modal", views)
+	}
+	if meta, err := compose.DecodeModalMetadata(views[0].PrivateMetadata); err != nil || meta.Channel != apptest.General {
+		t.Errorf("modal metadata %q: want the shoutout to go to the prompt's channel %s", views[0].PrivateMetadata, apptest.General)
+	}
+}
+
+// TestPromptCountsLastWeek: a prompt after stories were shared says how
+// many stories the channel itself wrote down in the week before it.
+func TestPromptCountsLastWeek(t *testing.T) {
+	t.Parallel()
+	h := apptest.New(t, func(c *config.Config) { c.PromptSchedule = "@every 1s" })
+	h.Start()
+	h.Command(apptest.Admin, apptest.Team, "subscribe")
+	waitPostsOf(h, apptest.General, kindPrompt, 1)
+	share(h, apptest.Alice, apptest.General, "stayed late to fix the build", apptest.Bob)
+	share(h, apptest.Bob, apptest.Team, "covered the weekend on-call", apptest.Carol)
+	// The next prompt in each channel counts that channel's story only.
+	for _, ch := range []string{apptest.General, apptest.Team} {
+		n := len(postsOf(h, ch, kindPrompt))
+		next := waitPostsOf(h, ch, kindPrompt, n+1)[n]
+		if text := apptest.Text(next); !strings.Contains(text, "Last week this channel wrote down 1 story.") {
+			t.Errorf("the prompt in %s after one story each in General and Team:\n%s", ch, text)
+		}
+	}
+}
