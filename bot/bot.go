@@ -37,6 +37,7 @@ type Store interface {
 
 	Once(ctx context.Context, key string) (bool, error)
 	ForgetOnce(ctx context.Context, key string) error
+	PruneOnce(ctx context.Context, before time.Time) (int, error)
 	SetQuiet(ctx context.Context, user string, quiet bool) error
 	Quiet(ctx context.Context, user string) (bool, error)
 
@@ -136,6 +137,7 @@ func (b *Bot) Start(ctx context.Context) error {
 	b.botUserID = auth.UserID
 	b.stop = ctx.Done()
 	b.log.Info("signed in to Slack", "team", auth.Team, "bot_user", auth.UserID)
+	b.pruneOnce(ctx)
 	pending, err := b.store.PendingShoutouts(ctx)
 	if err != nil {
 		return err
@@ -145,6 +147,22 @@ func (b *Bot) Start(ctx context.Context) error {
 		b.goBackground(ctx, func(ctx context.Context) { b.publish(ctx, s) })
 	}
 	return nil
+}
+
+// onceRetention is how long once-only keys (event ids, reaction meanings,
+// "told already" notes) are kept. Slack redelivers events within minutes and
+// a resumed shoutout is at most days old; a month is ample.
+const onceRetention = 30 * 24 * time.Hour
+
+// pruneOnce drops once-only keys older than onceRetention, so the table
+// does not grow with every reaction forever.
+func (b *Bot) pruneOnce(ctx context.Context) {
+	n, err := b.store.PruneOnce(ctx, b.now().Add(-onceRetention))
+	if err != nil {
+		b.log.Warn("could not prune old once-only keys", "error", err)
+		return
+	}
+	b.log.Debug("pruned old once-only keys", "removed", n)
 }
 
 // Wait blocks until background work (shoutouts and DMs after an ack, event

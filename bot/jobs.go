@@ -20,6 +20,10 @@ const (
 	JobKudosDM = "kudos_dm"
 )
 
+// roundupKudosLookup is how many of the period's most recognized people the
+// roundup looks at to name who received the most kudos.
+const roundupKudosLookup = 50
+
 // digestTopN is how many most-recognized people a digest names.
 const digestTopN = 5
 
@@ -82,7 +86,13 @@ func (b *Bot) RoundupJob(ctx context.Context, scheduledAt time.Time) error {
 		if err != nil {
 			return compose.Message{}, err
 		}
-		return compose.Roundup(stories, since, b.loc), nil
+		// Kudos of the same period; Top counts public channels only, so a
+		// private channel's kudos never show in another channel's roundup.
+		tallies, err := b.store.Top(ctx, since, scheduledAt, roundupKudosLookup)
+		if err != nil {
+			return compose.Message{}, err
+		}
+		return compose.RoundupWithKudos(stories, tallies, since, b.loc), nil
 	})
 }
 
@@ -105,6 +115,7 @@ func (b *Bot) DigestJob(ctx context.Context, scheduledAt time.Time) error {
 // run ledger, so a restart, a catch-up or a second process never sends it
 // twice.
 func (b *Bot) KudosDMJob(ctx context.Context, scheduledAt time.Time) error {
+	b.pruneOnce(ctx) // daily housekeeping rides on the daily job
 	from, err := b.store.LastRun(ctx, JobKudosDM, kudosRun)
 	if err != nil {
 		return err
@@ -121,7 +132,9 @@ func (b *Bot) KudosDMJob(ctx context.Context, scheduledAt time.Time) error {
 	if err != nil {
 		return err
 	}
-	receivers, err := b.store.KudosReceivers(ctx, from, scheduledAt)
+	// Look back the longest window: someone whose last DM was days ago
+	// hears about everything since then.
+	receivers, err := b.store.KudosReceivers(ctx, scheduledAt.Add(-kudosMaxWindow), scheduledAt)
 	if err == nil {
 		err = b.sendKudosSummaries(ctx, receivers, from, scheduledAt)
 	}
@@ -144,7 +157,10 @@ func (b *Bot) KudosDMJob(ctx context.Context, scheduledAt time.Time) error {
 // errSummaryFailed marks a kudos summary DM Slack did not take.
 var errSummaryFailed = errors.New("kudos summary not sent")
 
-// sendKudosSummaries DMs each receiver the kudos they got in [from, to).
+// sendKudosSummaries DMs each receiver the kudos they got since their last
+// summary (from, for someone who never had one), at most once per day in the
+// bot's zone whatever the schedule: kudos that arrive after today's DM are
+// told tomorrow.
 func (b *Bot) sendKudosSummaries(ctx context.Context, receivers []string, from, to time.Time) error {
 	postCtx, cancel := graceContext(ctx)
 	defer cancel()
@@ -159,6 +175,13 @@ func (b *Bot) sendKudosSummaries(ctx context.Context, receivers []string, from, 
 			}
 			continue
 		}
+		userFrom, ok, err := b.kudosWindow(ctx, user, from, to)
+		if err != nil || !ok {
+			if err != nil {
+				errs = append(errs, err)
+			}
+			continue
+		}
 		claimed, err := b.store.ClaimRun(ctx, JobKudosDM, user, to)
 		if err != nil || !claimed {
 			if err != nil {
@@ -166,7 +189,7 @@ func (b *Bot) sendKudosSummaries(ctx context.Context, receivers []string, from, 
 			}
 			continue
 		}
-		kudos, err := b.store.KudosReceived(ctx, user, from, to)
+		kudos, err := b.store.KudosReceived(ctx, user, userFrom, to)
 		if err == nil && len(kudos) > 0 {
 			if !b.pacer.wait(ctx, b.pace) {
 				err = ctx.Err()
@@ -183,6 +206,34 @@ func (b *Bot) sendKudosSummaries(ctx context.Context, receivers []string, from, 
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// kudosWindow returns where user's next summary starts: their last summary,
+// or from if they never had one (at most kudosMaxWindow back). ok is false
+// when they already had a summary today.
+func (b *Bot) kudosWindow(ctx context.Context, user string, from, to time.Time) (time.Time, bool, error) {
+	last, err := b.store.LastRun(ctx, JobKudosDM, user)
+	switch {
+	case err != nil:
+		return time.Time{}, false, err
+	case last.IsZero():
+		return from, true, nil
+	case !last.Before(to):
+		return time.Time{}, false, nil
+	}
+	if lastDay, _ := dayBounds(last, b.loc); !lastDay.Before(dayStart(to, b.loc)) {
+		return time.Time{}, false, nil // one a day
+	}
+	if earliest := to.Add(-kudosMaxWindow); last.Before(earliest) {
+		return earliest, true, nil
+	}
+	return last, true, nil
+}
+
+// dayStart is the start of the day containing t in loc.
+func dayStart(t time.Time, loc *time.Location) time.Time {
+	start, _ := dayBounds(t, loc)
+	return start
 }
 
 func storageDigestQuery(from, to, prevFrom time.Time, scope string) storage.DigestQuery {

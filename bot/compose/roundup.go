@@ -1,6 +1,8 @@
 package compose
 
 import (
+	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -25,6 +27,54 @@ const (
 // one bounded section, so the message fits Slack's limits however many
 // stories there are. No stories gives an encouraging word and the Share button.
 func Roundup(stories []*extramile.Story, since time.Time, loc *time.Location) Message {
+	return RoundupWithKudos(stories, nil, since, loc)
+}
+
+// roundupKudosMax is how many kudos receivers a roundup names.
+const roundupKudosMax = 10
+
+// RoundupWithKudos is Roundup plus a line thanking the people who received
+// the most kudos in the same period (tallies as storage's Top returns them;
+// those with no kudos are left out).
+func RoundupWithKudos(stories []*extramile.Story, kudos []extramile.Tally, since time.Time, loc *time.Location) Message {
+	m := roundup(stories, since, loc)
+	line := kudosLine(kudos)
+	if line == "" {
+		return m
+	}
+	// Before the closing context and the Share button.
+	at := max(len(m.Blocks)-2, 1)
+	blocks := append([]slack.Block{}, m.Blocks[:at]...)
+	blocks = append(blocks, section(line))
+	m.Blocks = append(blocks, m.Blocks[at:]...)
+	return m
+}
+
+// kudosLine names who received kudos, most first: ":raised_hands: *Kudos
+// this week:* @a ×3 · @b ×1", or "" when nobody did.
+func kudosLine(tallies []extramile.Tally) string {
+	var ks []extramile.Tally
+	for _, t := range tallies {
+		if t.Kudos > 0 && t.User != "" {
+			ks = append(ks, t)
+		}
+	}
+	if len(ks) == 0 {
+		return ""
+	}
+	sort.SliceStable(ks, func(i, j int) bool { return ks[i].Kudos > ks[j].Kudos })
+	var parts []string
+	for _, t := range ks[:min(len(ks), roundupKudosMax)] {
+		parts = append(parts, fmt.Sprintf("%s ×%d", Mention(t.User), t.Kudos))
+	}
+	if k := len(ks) - roundupKudosMax; k > 0 {
+		parts = append(parts, plural(k, "more person", "more people"))
+	}
+	return ":raised_hands: *Kudos this week:* " + strings.Join(parts, " · ") + "\nThank you for cheering each other on."
+}
+
+// roundup builds the stories part of a roundup.
+func roundup(stories []*extramile.Story, since time.Time, loc *time.Location) Message {
 	if loc == nil {
 		loc = time.UTC
 	}
