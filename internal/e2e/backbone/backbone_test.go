@@ -1,3 +1,6 @@
+// Package backbone tests the skeleton end to end: connecting over Socket
+// Mode, acking every kind of envelope once, reconnecting, stopping cleanly,
+// and stopping (not looping) when Slack refuses the tokens.
 package backbone
 
 import (
