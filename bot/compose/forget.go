@@ -4,19 +4,20 @@ import (
 	"github.com/slack-go/slack"
 )
 
-// ForgetMeConfirm asks, ephemerally, whether to delete the stories and kudos
-// linked to the person: "Yes, forget me" (ActionForgetConfirm, danger, with
+// ForgetMeConfirm asks, ephemerally, whether to delete the stories the person
+// shared and the kudos they gave: "Yes, forget me" (ActionForgetConfirm, danger, with
 // a confirm dialog) or "Cancel" (ActionForgetCancel); both have the value
 // "forget_me". With nothing to delete it says so, without buttons.
 func ForgetMeConfirm(stories, kudos int) Message {
 	if stories <= 0 && kudos <= 0 {
 		return nothingToForget()
 	}
-	what := plural(max(stories, 0), "story", "stories") + " and " + plural(max(kudos, 0), "kudos", "kudos")
+	what := "the " + plural(max(stories, 0), "story", "stories") + " you shared and the " + plural(max(kudos, 0), "kudos", "kudos") + " you gave"
 	return Message{
-		Text: fallback("Forget me? This deletes " + what + " linked to you."),
+		Text: fallback("Forget me? This deletes " + what + "."),
 		Blocks: []slack.Block{
-			section("*Forget me?*\nThis deletes *" + what + "* linked to you, for good. It can't be undone."),
+			section("*Forget me?*\nThis deletes *" + what + "*, for good, and removes those stories' shoutouts. " +
+				"Stories other people shared about you stay theirs. It can't be undone."),
 			actions("forget_me",
 				button(ActionForgetConfirm, "Yes, forget me", "forget_me", slack.StyleDanger).
 					WithConfirm(confirm("Forget me?", "Delete "+what+" for good? This can't be undone.", "Delete", "Keep them")),
@@ -41,5 +42,5 @@ func ForgetMeCancelled() Message {
 }
 
 func nothingToForget() Message {
-	return simple("There's nothing to forget: I keep no stories or kudos linked to you.")
+	return simple("There's nothing to forget: you haven't shared a story or given kudos.")
 }

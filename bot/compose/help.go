@@ -34,7 +34,7 @@ func helpBlocks() []slack.Block {
 			"• `/extramile settings`: what is posted where, and when",
 			"*Your choices*",
 			"• `/extramile quiet`: turn the daily kudos DM off, or back on",
-			"• `/extramile forget-me`: delete the stories and kudos linked to you",
+			"• `/extramile forget-me`: delete the stories you shared and the kudos you gave",
 			"• `/extramile help`: this list",
 			"*For admins*",
 			"• `/extramile subscribe` / `/extramile unsubscribe`: start or stop the weekly prompt, " +
