@@ -91,6 +91,7 @@ type Bot struct {
 	posting   sync.Map        // story IDs whose shoutout is being posted (share.go)
 	reactions reactionOrder   // kudos reactions in Slack's order (kudos_order.go)
 	pacer     postPacer       // spaces scheduled posts across jobs (jobs_pace.go)
+	tops      topCache        // leaderboards of /extramile top (topcache.go)
 
 	background sync.WaitGroup
 }
@@ -102,6 +103,7 @@ func New(o Options) *Bot {
 		kudosEmoji: map[string]bool{}, emojiList: o.KudosEmoji, dailyLimit: o.DailyLimit,
 		admins: map[string]bool{}, jobs: o.Jobs, log: o.Logger, now: o.Now, pace: o.PostInterval,
 	}
+	b.store = topInvalidator{Store: o.Store, tops: &b.tops}
 	if b.loc == nil {
 		b.loc = time.UTC
 	}

@@ -53,7 +53,9 @@ func (b *Bot) HandleCommand(ctx context.Context, cmd slack.SlashCommand) any {
 		if !ok {
 			return reply(compose.Error("Use `/extramile top week`, `/extramile top month` or `/extramile top all`."))
 		}
-		tallies, err := b.store.Top(ctx, from, time.Time{}, 10)
+		tallies, err := b.tops.get(ctx, period, b.now(), func(ctx context.Context) ([]extramile.Tally, error) {
+			return b.store.Top(ctx, from, time.Time{}, 10)
+		})
 		if err != nil {
 			return fail(err)
 		}

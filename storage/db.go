@@ -22,6 +22,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"modernc.org/sqlite" // registers the "sqlite" driver
@@ -44,9 +45,13 @@ type DB struct {
 	// Logger receives operational messages; nil discards them.
 	Logger *slog.Logger
 
-	db   *sql.DB // reads and migrations
-	w    *sql.DB // write transactions: one connection (see openWriter)
-	path string
+	db  *sql.DB  // reads and migrations
+	w   *sql.DB  // write transactions: one connection (see openWriter)
+	wal *walSync // group commit (see durable.go); nil when commits sync themselves
+
+	gate   writeGate              // one write transaction at a time, urgent ones first
+	holder atomic.Pointer[sql.Tx] // the write transaction holding the gate
+	path   string
 
 	closeOnce sync.Once
 	closeErr  error
@@ -77,6 +82,7 @@ func open(ctx context.Context, path string, o options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database %q: %w", path, err)
 	}
+	poolReaders(sqldb)
 	w, err := openWriter(dsn)
 	if err != nil {
 		sqldb.Close()
@@ -101,6 +107,11 @@ func open(ctx context.Context, path string, o options) (*DB, error) {
 		sqldb.Close()
 		w.Close()
 		return nil, fmt.Errorf("open database %q: %w", path, err)
+	}
+	if err := db.enableGroupCommit(ctx, path); err != nil {
+		sqldb.Close()
+		w.Close()
+		return nil, fmt.Errorf("open database %q: %w", path, translate(err))
 	}
 	return db, nil
 }
@@ -180,8 +191,18 @@ func (db *DB) now() time.Time {
 
 // beginWrite starts a write transaction (BEGIN IMMEDIATE: it holds the write
 // lock from the start, so its reads and writes are one atomic step).
+// It waits for the write gate (see writeGate); commit or rollback ends it.
 func (db *DB) beginWrite(ctx context.Context) (*sql.Tx, error) {
-	return db.w.BeginTx(ctx, nil)
+	if err := db.gate.acquire(ctx); err != nil {
+		return nil, err
+	}
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		db.gate.release()
+		return nil, err
+	}
+	db.holder.Store(tx)
+	return tx, nil
 }
 
 // beginRead starts a read-only transaction (a deferred BEGIN): it sees one

@@ -45,14 +45,14 @@ func (db *DB) AddKudos(ctx context.Context, g KudosGift) (KudosResult, error) {
 	if err != nil {
 		return KudosResult{}, fail("add kudos", err)
 	}
-	defer tx.Rollback()
+	defer db.rollback(tx)
 
 	now := db.now()
 	r, err := addKudos(ctx, tx, g, now)
 	if err != nil {
 		return KudosResult{}, fail("add kudos", err)
 	}
-	if err := tx.Commit(); err != nil {
+	if err := db.commit(tx); err != nil {
 		return KudosResult{}, fail("add kudos", err)
 	}
 	return r, nil
@@ -139,14 +139,14 @@ func (db *DB) RemoveKudos(ctx context.Context, giver, channel, ts, emoji string)
 	if err != nil {
 		return 0, fail("remove kudos", err)
 	}
-	defer tx.Rollback()
+	defer db.rollback(tx)
 
 	n, err := execCount(ctx, tx, `DELETE FROM kudos
 		WHERE giver = ? AND channel = ? AND message_ts = ? AND emoji = ?`, giver, channel, ts, emoji)
 	if err != nil {
 		return 0, fail("remove kudos", err)
 	}
-	if err := tx.Commit(); err != nil {
+	if err := db.commit(tx); err != nil {
 		return 0, fail("remove kudos", err)
 	}
 	return n, nil

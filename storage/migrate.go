@@ -89,7 +89,7 @@ func (db *DB) migrateFile(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	defer tx.Rollback()
+	defer db.rollback(tx)
 
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM migrations WHERE name = ?`, name).Scan(&n); err != nil {
@@ -108,7 +108,7 @@ func (db *DB) migrateFile(ctx context.Context, name string) error {
 	if err := recordMigration(ctx, tx, name, nanos(db.now())); err != nil {
 		return err
 	}
-	if err := tx.Commit(); err != nil {
+	if err := db.commit(tx); err != nil {
 		return err
 	}
 	db.logger().Info("applied migration", logKeyMigration, name, logKeyPath, db.path)

@@ -13,7 +13,7 @@ func (db *DB) Once(ctx context.Context, key string) (first bool, err error) {
 	if err != nil {
 		return false, fail("once", err)
 	}
-	defer tx.Rollback()
+	defer db.rollback(tx)
 
 	res, err := tx.ExecContext(ctx, `INSERT INTO once_keys (key, created_at) VALUES (?, ?)
 		ON CONFLICT DO NOTHING`, key, nanos(db.now()))
@@ -24,7 +24,7 @@ func (db *DB) Once(ctx context.Context, key string) (first bool, err error) {
 	if err != nil {
 		return false, fail("once", err)
 	}
-	if err := tx.Commit(); err != nil {
+	if err := db.commit(tx); err != nil {
 		return false, fail("once", err)
 	}
 	return n == 1, nil
@@ -37,12 +37,12 @@ func (db *DB) ForgetOnce(ctx context.Context, key string) error {
 	if err != nil {
 		return fail("forget once", err)
 	}
-	defer tx.Rollback()
+	defer db.rollback(tx)
 
 	if _, err := tx.ExecContext(ctx, `DELETE FROM once_keys WHERE key = ?`, key); err != nil {
 		return fail("forget once", err)
 	}
-	if err := tx.Commit(); err != nil {
+	if err := db.commit(tx); err != nil {
 		return fail("forget once", err)
 	}
 	return nil
@@ -54,13 +54,13 @@ func (db *DB) PruneOnce(ctx context.Context, before time.Time) (int, error) {
 	if err != nil {
 		return 0, fail("prune once", err)
 	}
-	defer tx.Rollback()
+	defer db.rollback(tx)
 
 	n, err := execCount(ctx, tx, `DELETE FROM once_keys WHERE created_at < ?`, nanos(before))
 	if err != nil {
 		return 0, fail("prune once", err)
 	}
-	if err := tx.Commit(); err != nil {
+	if err := db.commit(tx); err != nil {
 		return 0, fail("prune once", err)
 	}
 	return n, nil

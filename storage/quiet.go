@@ -8,7 +8,7 @@ func (db *DB) SetQuiet(ctx context.Context, user string, quiet bool) error {
 	if err != nil {
 		return fail("set quiet", err)
 	}
-	defer tx.Rollback()
+	defer db.rollback(tx)
 
 	if quiet {
 		_, err = tx.ExecContext(ctx, `INSERT INTO quiet_users (user_id, created_at) VALUES (?, ?)
@@ -19,7 +19,7 @@ func (db *DB) SetQuiet(ctx context.Context, user string, quiet bool) error {
 	if err != nil {
 		return fail("set quiet", err)
 	}
-	if err := tx.Commit(); err != nil {
+	if err := db.commit(tx); err != nil {
 		return fail("set quiet", err)
 	}
 	return nil

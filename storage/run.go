@@ -25,14 +25,14 @@ func (db *DB) ClaimRun(ctx context.Context, job, channel string, scheduledAt tim
 	if err != nil {
 		return false, fail("claim run", err)
 	}
-	defer tx.Rollback()
+	defer db.rollback(tx)
 
 	now := db.now()
 	claimed, err := claimRun(ctx, tx, job, channel, nanos(scheduledAt), now)
 	if err != nil {
 		return false, fail("claim run", err)
 	}
-	if err := tx.Commit(); err != nil {
+	if err := db.commit(tx); err != nil {
 		return false, fail("claim run", err)
 	}
 	return claimed, nil
@@ -65,7 +65,7 @@ func (db *DB) FinishRun(ctx context.Context, job, channel string, scheduledAt ti
 	if err != nil {
 		return fail("finish run", err)
 	}
-	defer tx.Rollback()
+	defer db.rollback(tx)
 
 	state, msg := runDone, ""
 	if runErr != nil {
@@ -82,7 +82,7 @@ func (db *DB) FinishRun(ctx context.Context, job, channel string, scheduledAt ti
 	}); err != nil {
 		return err
 	}
-	if err := tx.Commit(); err != nil {
+	if err := db.commit(tx); err != nil {
 		return fail("finish run", err)
 	}
 	return nil

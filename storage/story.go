@@ -41,13 +41,13 @@ func (db *DB) CreateStory(ctx context.Context, s *extramile.Story) error {
 	if err != nil {
 		return fail("create story", err)
 	}
-	defer tx.Rollback()
+	defer db.rollback(tx)
 
 	now := db.now()
 	if err := createStory(ctx, tx, s, now); err != nil {
 		return fail("create story", err)
 	}
-	if err := tx.Commit(); err != nil {
+	if err := db.commit(tx); err != nil {
 		return fail("create story", err)
 	}
 	return nil
@@ -180,14 +180,14 @@ func (db *DB) UpdateStory(ctx context.Context, s *extramile.Story) error {
 	if err != nil {
 		return fail("update story", err)
 	}
-	defer tx.Rollback()
+	defer db.rollback(tx)
 
 	now := db.now()
 	updated, err := updateStory(ctx, tx, s, now)
 	if err != nil {
 		return fail("update story", err)
 	}
-	if err := tx.Commit(); err != nil {
+	if err := db.commit(tx); err != nil {
 		return fail("update story", err)
 	}
 	*s = *updated
@@ -227,13 +227,13 @@ func (db *DB) SetShoutout(ctx context.Context, id int64, ts, permalink string) e
 	if err != nil {
 		return fail("set shoutout", err)
 	}
-	defer tx.Rollback()
+	defer db.rollback(tx)
 
 	now := db.now()
 	if err := setShoutoutState(ctx, tx, id, shoutoutPosted, ts, permalink, "", now); err != nil {
 		return fail("set shoutout", err)
 	}
-	if err := tx.Commit(); err != nil {
+	if err := db.commit(tx); err != nil {
 		return fail("set shoutout", err)
 	}
 	return nil
@@ -247,13 +247,13 @@ func (db *DB) SetShoutoutFailed(ctx context.Context, id int64, reason string) er
 	if err != nil {
 		return fail("set shoutout failed", err)
 	}
-	defer tx.Rollback()
+	defer db.rollback(tx)
 
 	now := db.now()
 	if err := setShoutoutState(ctx, tx, id, shoutoutFailed, "", "", reason, now); err != nil {
 		return fail("set shoutout failed", err)
 	}
-	if err := tx.Commit(); err != nil {
+	if err := db.commit(tx); err != nil {
 		return fail("set shoutout failed", err)
 	}
 	return nil
@@ -333,7 +333,7 @@ func (db *DB) DeleteStory(ctx context.Context, id int64) error {
 	if err != nil {
 		return fail("delete story", err)
 	}
-	defer tx.Rollback()
+	defer db.rollback(tx)
 
 	res, err := tx.ExecContext(ctx, `DELETE FROM stories WHERE id = ?`, id) // cascades
 	if err != nil {
@@ -342,7 +342,7 @@ func (db *DB) DeleteStory(ctx context.Context, id int64) error {
 	if err := mustAffect(res, errStoryNotFound); err != nil {
 		return err
 	}
-	if err := tx.Commit(); err != nil {
+	if err := db.commit(tx); err != nil {
 		return fail("delete story", err)
 	}
 	return nil
@@ -418,7 +418,7 @@ func (db *DB) ForgetUser(ctx context.Context, user string) (stories, kudos int, 
 	if err != nil {
 		return 0, 0, fail("forget user", err)
 	}
-	defer tx.Rollback()
+	defer db.rollback(tx)
 
 	if kudos, err = execCount(ctx, tx, `DELETE FROM kudos WHERE giver = ?`, user); err != nil {
 		return 0, 0, fail("forget user", err)
@@ -426,7 +426,7 @@ func (db *DB) ForgetUser(ctx context.Context, user string) (stories, kudos int, 
 	if stories, err = execCount(ctx, tx, `DELETE FROM stories WHERE author = ?`, user); err != nil {
 		return 0, 0, fail("forget user", err)
 	}
-	if err := tx.Commit(); err != nil {
+	if err := db.commit(tx); err != nil {
 		return 0, 0, fail("forget user", err)
 	}
 	return stories, kudos, nil

@@ -10,14 +10,14 @@ func (db *DB) Subscribe(ctx context.Context, channel, by string) (added bool, er
 	if err != nil {
 		return false, fail("subscribe", err)
 	}
-	defer tx.Rollback()
+	defer db.rollback(tx)
 
 	n, err := execCount(ctx, tx, `INSERT INTO subscriptions (channel, created_by, created_at) VALUES (?, ?, ?)
 		ON CONFLICT DO NOTHING`, channel, by, nanos(db.now()))
 	if err != nil {
 		return false, fail("subscribe", err)
 	}
-	if err := tx.Commit(); err != nil {
+	if err := db.commit(tx); err != nil {
 		return false, fail("subscribe", err)
 	}
 	return n == 1, nil
@@ -30,13 +30,13 @@ func (db *DB) Unsubscribe(ctx context.Context, channel string) (removed bool, er
 	if err != nil {
 		return false, fail("unsubscribe", err)
 	}
-	defer tx.Rollback()
+	defer db.rollback(tx)
 
 	n, err := execCount(ctx, tx, `DELETE FROM subscriptions WHERE channel = ?`, channel)
 	if err != nil {
 		return false, fail("unsubscribe", err)
 	}
-	if err := tx.Commit(); err != nil {
+	if err := db.commit(tx); err != nil {
 		return false, fail("unsubscribe", err)
 	}
 	return n == 1, nil

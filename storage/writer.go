@@ -2,6 +2,7 @@ package storage
 
 import (
 	"database/sql"
+	"runtime"
 )
 
 // openWriter opens the pool that runs every write transaction: a single
@@ -23,4 +24,16 @@ func openWriter(dsn string) (*sql.DB, error) {
 	w.SetConnMaxIdleTime(0)
 	w.SetConnMaxLifetime(0)
 	return w, nil
+}
+
+// poolReaders sizes the pool of read transactions: a few connections per
+// core, all kept open. Each SQLite connection holds its own page cache and
+// costs a parse of its pragmas to open: with database/sql's defaults (no
+// limit, two kept idle) a burst of commands opened hundreds of connections,
+// hundreds of megabytes, and closed them again after each burst. Readers
+// beyond the limit wait for a connection, bounded by their context.
+func poolReaders(db *sql.DB) {
+	n := max(4, 2*runtime.GOMAXPROCS(0))
+	db.SetMaxOpenConns(n)
+	db.SetMaxIdleConns(n)
 }

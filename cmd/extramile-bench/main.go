@@ -50,10 +50,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&cfg.Burst, "burst", 5000, "envelopes sent at once")
 	fs.IntVar(&cfg.Warmup, "warmup", 300, "envelopes sent before each measured load")
 	fs.IntVar(&cfg.Users, "users", 200, "people in the fake workspace")
+	fs.StringVar(&cfg.BotLog, "botlog", "", "write the bot's log of the load to this file")
 	load := fs.Bool("load", true, "measure ack latency, shoutouts and memory under load")
 	fs.IntVar(&cfg.FanoutChannels, "fanout", 300, "channels of the weekly prompt fan-out (0 skips it)")
 	fs.Float64Var(&cfg.FanoutPerMinute, "fanout-per-minute", 240, "the fake Slack's workspace limit of chat.postMessage, a minute")
 	fs.IntVar(&cfg.FanoutBurst, "fanout-burst", 10, "the burst that limit allows")
+	fs.Float64Var(&cfg.FanoutTightPerMinute, "fanout-tight-per-minute", 200, "run the fan-out again under this tighter limit, to see 429s answered (0 skips it)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}

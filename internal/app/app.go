@@ -68,7 +68,7 @@ func (m *Main) Run(ctx context.Context) error {
 	api := slack.New(cfg.Slack.BotToken, append([]slack.Option{
 		slack.OptionAPIURL(cfg.Slack.APIURL),
 		slack.OptionAppLevelToken(cfg.Slack.AppToken),
-		slack.OptionHTTPClient(&http.Client{Timeout: 30 * time.Second}),
+		slack.OptionHTTPClient(&http.Client{Timeout: 30 * time.Second, Transport: slackTransport()}),
 		slack.OptionRetryConfig(retry),
 	}, m.SlackOptions...)...)
 

@@ -19,6 +19,7 @@ type FanoutResult struct {
 	Wall         time.Duration // first post call → last post accepted
 	Floor        time.Duration // the least the limit allows: (Channels − Burst) / rate
 	RateLimited  int           // 429s the fake answered
+	Unanswered   int           // 429s not followed by an accepted post in the same channel
 	Missing      int           // channels without the prompt
 	Duplicates   int           // prompts posted more than once in a channel
 	PostCalls    int           // chat.postMessage calls, 429s included
@@ -105,6 +106,19 @@ func fanout(ctx context.Context, bin, dir string, n int, perMinute float64, burs
 		}
 	}
 	r.Wall = last.Sub(first)
+	pending := map[string]int{} // channel → 429s since its last accepted post
+	for _, c := range w.srv.Calls("chat.postMessage") {
+		ch := c.Params.Get("channel")
+		switch {
+		case c.Status == 429:
+			pending[ch]++
+		case c.Status == 200 && c.Error == "":
+			pending[ch] = 0
+		}
+	}
+	for _, n := range pending {
+		r.Unanswered += n
+	}
 	r.RateLimited = w.srv.RateLimited("chat.postMessage")
 	for i := 1; i <= n; i++ {
 		switch k := len(w.srv.Messages(fanoutChannel(i))); {

@@ -81,16 +81,21 @@ func (r *Report) Markdown() string {
 
 	if f := r.Fanout; f != nil {
 		ratio := float64(f.Wall) / float64(f.Floor)
-		fmt.Fprintf(&b, "### Weekly prompt fan-out\n\n%d subscribed channels; the fake Slack allows chat.postMessage %.0f times a minute across the workspace (bursts of %d) and once a second per channel, answering 429 with Retry-After beyond. "+
+		fmt.Fprintf(&b, "### Weekly prompt fan-out\n\n%d subscribed channels. The fake Slack allows chat.postMessage once a second per channel and %.0f times a minute across the workspace (bursts of %d), "+
+			"answering 429 with Retry-After beyond; the bot paces scheduled posts at one every 250 ms (240 a minute). "+
 			"The prompt falls due while the bot is down and the catch-up at start posts it.\n\n", f.Channels, f.PerMinute, f.Burst)
 		b.WriteString("| Measure | Value | Target |\n|---|---:|---|\n")
 		fmt.Fprintf(&b, "| Wall time, first post call → last post accepted | %s | |\n", secs(f.Wall))
 		fmt.Fprintf(&b, "| Floor the limit allows, (channels − burst) ÷ rate | %s | |\n", secs(f.Floor))
 		fmt.Fprintf(&b, "| Wall ÷ floor | %.3f | within 10%%: %s |\n", ratio, yesNo(ratio <= targetFanoutRatio))
-		fmt.Fprintf(&b, "| 429s answered / chat.postMessage calls | %d / %d | every 429 retried |\n", f.RateLimited, f.PostCalls)
-		fmt.Fprintf(&b, "| Channels without the prompt | %d | 0: %s |\n", f.Missing, yesNo(f.Missing == 0))
-		fmt.Fprintf(&b, "| Prompts posted twice | %d | 0: %s |\n", f.Duplicates, yesNo(f.Duplicates == 0))
-		fmt.Fprintf(&b, "| The bot's largest resident set meanwhile | %.1f MB | |\n\n", mb(f.BotMaxRSS))
+		fanoutRows(&b, f)
+		if t := r.FanoutTight; t != nil {
+			fmt.Fprintf(&b, "\nThe same under a limit tighter than the bot's pacing, %.0f a minute (bursts of %d), so that Slack answers 429s:\n\n", t.PerMinute, t.Burst)
+			b.WriteString("| Measure | Value | Target |\n|---|---:|---|\n")
+			fmt.Fprintf(&b, "| Wall time (floor %s) | %s | |\n", secs(t.Floor), secs(t.Wall))
+			fanoutRows(&b, t)
+		}
+		b.WriteString("\n")
 	}
 	return b.String()
 }
@@ -128,4 +133,13 @@ func orDash(s string) string {
 		return "—"
 	}
 	return s
+}
+
+// fanoutRows writes the rows every fan-out run has.
+func fanoutRows(b *strings.Builder, f *FanoutResult) {
+	fmt.Fprintf(b, "| 429s answered / chat.postMessage calls | %d / %d | |\n", f.RateLimited, f.PostCalls)
+	fmt.Fprintf(b, "| 429s not followed by an accepted retry | %d | 0: %s |\n", f.Unanswered, yesNo(f.Unanswered == 0))
+	fmt.Fprintf(b, "| Channels without the prompt | %d | 0: %s |\n", f.Missing, yesNo(f.Missing == 0))
+	fmt.Fprintf(b, "| Prompts posted twice | %d | 0: %s |\n", f.Duplicates, yesNo(f.Duplicates == 0))
+	fmt.Fprintf(b, "| The bot's largest resident set meanwhile | %.1f MB | |\n", mb(f.BotMaxRSS))
 }

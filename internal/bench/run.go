@@ -30,8 +30,14 @@ type Config struct {
 	FanoutChannels  int     // channels of the fan-out (0 skips it)
 	FanoutPerMinute float64 // the fake's workspace limit of chat.postMessage
 	FanoutBurst     int
+	// FanoutTightPerMinute, if set, runs the fan-out again under a limit
+	// tighter than the bot's pacing, so that Slack answers 429s.
+	FanoutTightPerMinute float64
 
 	SkipLoad bool // only the fan-out and the binary
+
+	// BotLog, if set, is a file that receives the bot's log of the load.
+	BotLog string
 
 	// Logf reports progress (nil: quiet).
 	Logf func(format string, args ...any)
@@ -50,7 +56,8 @@ type Report struct {
 	IdleRSS, SteadyMaxRSS, SteadyEndRSS, BurstMaxRSS int64
 	FloorIdleRSS                                     int64
 
-	Fanout *FanoutResult
+	Fanout      *FanoutResult // under a limit the bot's pacing matches
+	FanoutTight *FanoutResult // under a tighter limit: 429s
 }
 
 // Run measures what cfg asks for.
@@ -95,6 +102,15 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			return rep, fmt.Errorf("fan-out: %w", err)
 		}
 		rep.Fanout = f
+		logf("fan-out: %v (floor %v), %d 429s, %d missing, %d duplicates", f.Wall.Round(time.Millisecond), f.Floor.Round(time.Millisecond), f.RateLimited, f.Missing, f.Duplicates)
+	}
+	if cfg.FanoutChannels > 0 && cfg.FanoutTightPerMinute > 0 {
+		f, err := fanout(ctx, cfg.Bin, cfg.Dir, cfg.FanoutChannels, cfg.FanoutTightPerMinute, cfg.FanoutBurst, logf)
+		if err != nil {
+			return rep, fmt.Errorf("fan-out under a tight limit: %w", err)
+		}
+		rep.FanoutTight = f
+		logf("fan-out, tight limit: %v (floor %v), %d 429s, %d unanswered, %d missing, %d duplicates", f.Wall.Round(time.Millisecond), f.Floor.Round(time.Millisecond), f.RateLimited, f.Unanswered, f.Missing, f.Duplicates)
 	}
 	return rep, nil
 }
@@ -111,8 +127,8 @@ func buildBot(ctx context.Context, out string) error {
 
 // loads runs the warm-up, the steady load and the burst against whatever
 // app is connected to w, calling between after the steady load.
-func loads(ctx context.Context, cfg Config, w *workspace, steady, burst **LoadResult, sample func(phase string) func(), logf func(string, ...any), who string) error {
-	drain, settle := 30*time.Second, 2*time.Minute
+func loads(ctx context.Context, cfg Config, w *workspace, steady, burst **LoadResult, sample func(phase string) func(), logf func(string, ...any), who string, settle time.Duration) error {
+	drain := 30 * time.Second
 	warm, err := w.workload(0, cfg.Warmup)
 	if err != nil {
 		return err
@@ -167,7 +183,7 @@ func runFloor(ctx context.Context, cfg Config, rep *Report, logf func(string, ..
 		rep.FloorIdleRSS = m.RSS
 	}
 	noSample := func(string) func() { return func() {} }
-	return loads(ctx, cfg, w, &rep.Steady.Floor, &rep.Burst.Floor, noSample, logf, "floor")
+	return loads(ctx, cfg, w, &rep.Steady.Floor, &rep.Burst.Floor, noSample, logf, "floor", 0) // no shoutouts to wait for
 }
 
 // runBot measures the bot.
@@ -183,6 +199,11 @@ func runBot(ctx context.Context, cfg Config, rep *Report, logf func(string, ...a
 	defer func() {
 		if err := bot.stop(15 * time.Second); err != nil {
 			logf("the bot did not stop cleanly: %v\n%s", err, tail(bot.logs.String(), 20))
+		}
+		if cfg.BotLog != "" {
+			if err := os.WriteFile(cfg.BotLog, []byte(bot.logs.String()), 0o644); err != nil {
+				logf("write the bot's log: %v", err)
+			}
 		}
 	}()
 	if err := w.waitConnected(bot, 1, 30*time.Second); err != nil {
@@ -211,7 +232,7 @@ func runBot(ctx context.Context, cfg Config, rep *Report, logf func(string, ...a
 			}
 		}
 	}
-	err = loads(ctx, cfg, w, &rep.Steady.Bot, &rep.Burst.Bot, sample, logf, "bot")
+	err = loads(ctx, cfg, w, &rep.Steady.Bot, &rep.Burst.Bot, sample, logf, "bot", 2*time.Minute)
 	if exited, xerr := bot.exited(); exited {
 		return errors.Join(err, fmt.Errorf("the bot exited (%v):\n%s", xerr, tail(bot.logs.String(), 30)))
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
 )
 
 func TestWorkspaceRateLimit(t *testing.T) {
@@ -61,9 +62,36 @@ func TestWaitAckTotal(t *testing.T) {
 	if got := srv.AckTotal(); got != 0 {
 		t.Fatalf("AckTotal before any socket: got %d, want 0", got)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	short, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	if _, err := srv.WaitAckTotal(ctx, 1); err == nil {
+	if _, err := srv.WaitAckTotal(short, 1); err == nil {
 		t.Fatal("WaitAckTotal returned without an ack")
+	}
+
+	ctx, stop := context.WithTimeout(context.Background(), 10*time.Second)
+	defer stop()
+	client := socketmode.New(slack.New("xoxb-test", slack.OptionAPIURL(srv.APIURL()), slack.OptionAppLevelToken("xapp-test")))
+	go func() {
+		for evt := range client.Events {
+			if evt.Request != nil && evt.Request.EnvelopeID != "" { // not the hello
+				_ = client.Ack(*evt.Request)
+			}
+		}
+	}()
+	go func() { _ = client.RunContext(ctx) }()
+	if err := srv.WaitConnected(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		if _, err := srv.Send(ctx, TypeSlashCommands, srv.SlashCommand("UBOT", "C1", "help")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n, err := srv.WaitAckTotal(ctx, 3)
+	if err != nil || n != 3 {
+		t.Fatalf("WaitAckTotal(3): got %d, %v", n, err)
+	}
+	if got := srv.AckTotal(); got != 3 {
+		t.Errorf("AckTotal: got %d, want 3", got)
 	}
 }
