@@ -5,21 +5,30 @@ import (
 	"database/sql"
 	"slices"
 	"sync"
+	"time"
 )
 
-// writeGate lets one write transaction at a time begin, urgent writers
-// first. A writer whose context has a deadline is urgent: someone waits on
-// it (a command or a form whose ack Slack expects within 3 s). Writers
-// without one, the work after the ack (shoutouts, DMs, kudos, the run
-// ledger), wait while urgent ones do. Each class is served in arrival order.
-// A burst of hundreds of background writes then no longer stands between
-// a submitted story and its ack. The gate is held from beginWrite until
-// the transaction commits or rolls back (see endWrite).
+// writeGate lets one write transaction at a time begin, in the order the
+// writers came, except that a writer close to its deadline goes first. The
+// single writer connection (openWriter) already makes writers take turns,
+// but database/sql hands a freed connection to a waiter picked at random,
+// so under a burst some waited many turns while later ones went first. A
+// writer whose context ends within promoteBefore (a command or a form whose
+// ack Slack expects within 3 s, after waiting a second) is served before
+// those that can wait: work after the ack (shoutouts, DMs, kudos, the run
+// ledger) yields only to writers about to miss their ack, so it does not
+// fall behind in ordinary times. The gate is held from beginWrite until the
+// transaction commits or rolls back (see endWrite).
 type writeGate struct {
-	mu      sync.Mutex
-	held    bool
-	waiters [2][]*gateWaiter // urgent, then the others
+	mu     sync.Mutex
+	held   bool
+	queue  []*gateWaiter // first come, first served
+	urgent []*gateWaiter // promoted: their deadline is near
 }
+
+// promoteBefore is how close to its deadline a waiting writer jumps the
+// queue: with the adapter's 2.5 s ack budget, after waiting about a second.
+const promoteBefore = 1500 * time.Millisecond
 
 type gateWaiter struct {
 	ready   chan struct{}
@@ -34,44 +43,60 @@ func (g *writeGate) acquire(ctx context.Context) error {
 		g.mu.Unlock()
 		return nil
 	}
-	class := 1
-	if _, ok := ctx.Deadline(); ok {
-		class = 0
-	}
 	w := &gateWaiter{ready: make(chan struct{})}
-	g.waiters[class] = append(g.waiters[class], w)
+	g.queue = append(g.queue, w)
 	g.mu.Unlock()
 
-	select {
-	case <-w.ready:
-		return nil
-	case <-ctx.Done():
-		g.mu.Lock()
-		if w.granted { // handed over just now: pass it on
+	var promote <-chan time.Time
+	if dl, ok := ctx.Deadline(); ok {
+		t := time.NewTimer(time.Until(dl) - promoteBefore)
+		defer t.Stop()
+		promote = t.C
+	}
+	for {
+		select {
+		case <-w.ready:
+			return nil
+		case <-promote:
+			promote = nil
+			g.mu.Lock()
+			if i := slices.Index(g.queue, w); i >= 0 {
+				g.queue = slices.Delete(g.queue, i, i+1)
+				g.urgent = append(g.urgent, w)
+			}
 			g.mu.Unlock()
-			g.release()
+		case <-ctx.Done():
+			g.mu.Lock()
+			if w.granted { // handed over just now: pass it on
+				g.mu.Unlock()
+				g.release()
+				return ctx.Err()
+			}
+			other := func(x *gateWaiter) bool { return x == w }
+			g.queue = slices.DeleteFunc(g.queue, other)
+			g.urgent = slices.DeleteFunc(g.urgent, other)
+			g.mu.Unlock()
 			return ctx.Err()
 		}
-		g.waiters[class] = slices.DeleteFunc(g.waiters[class], func(x *gateWaiter) bool { return x == w })
-		g.mu.Unlock()
-		return ctx.Err()
 	}
 }
 
-// release hands the gate to the next waiter, urgent ones first, or frees it.
+// release hands the gate to the next writer, promoted ones first, or frees it.
 func (g *writeGate) release() {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	for class, q := range g.waiters {
-		if len(q) > 0 {
-			w := q[0]
-			g.waiters[class] = q[1:]
-			w.granted = true
-			close(w.ready)
-			return
-		}
+	var w *gateWaiter
+	switch {
+	case len(g.urgent) > 0:
+		w, g.urgent = g.urgent[0], g.urgent[1:]
+	case len(g.queue) > 0:
+		w, g.queue = g.queue[0], g.queue[1:]
+	default:
+		g.held = false
+		return
 	}
-	g.held = false
+	w.granted = true
+	close(w.ready)
 }
 
 // endWrite releases the gate held for tx, once: commit and the deferred

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -10,14 +11,58 @@ import (
 	"github.com/extramile/extramile"
 )
 
-// queued is how many writers wait for the gate, by class.
-func queued(g *writeGate) (urgent, other int) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return len(g.waiters[0]), len(g.waiters[1])
+// queued is how many writers wait for the gate, in order and promoted.
+func queued(g *writeGate) int {
+	n, _ := waiting(g)
+	return n
 }
 
-func TestWriteGateServesUrgentWritersFirstInOrder(t *testing.T) {
+func waiting(g *writeGate) (inOrder, promoted int) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return len(g.queue), len(g.urgent)
+}
+
+func TestWriteGateServesWritersInOrder(t *testing.T) {
+	var g writeGate
+	if err := g.acquire(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var (
+		mu    sync.Mutex
+		order []int
+		wg    sync.WaitGroup
+	)
+	deadline, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	for i := range 6 {
+		ctx := context.Background()
+		if i%2 == 1 {
+			ctx = deadline
+		}
+		wg.Go(func() {
+			if err := g.acquire(ctx); err != nil {
+				t.Errorf("writer %d: %v", i, err)
+				return
+			}
+			mu.Lock()
+			order = append(order, i)
+			mu.Unlock()
+			g.release()
+		})
+		waitUntil(t, fmt.Sprintf("writer %d queued", i), func() bool { return queued(&g) == i+1 })
+	}
+	g.release()
+	wg.Wait()
+	if want := []int{0, 1, 2, 3, 4, 5}; fmt.Sprint(order) != fmt.Sprint(want) {
+		t.Fatalf("order: got %v, want %v", order, want)
+	}
+	if err := g.acquire(context.Background()); err != nil { // free again
+		t.Fatal(err)
+	}
+}
+
+func TestWriteGatePromotesWritersNearTheirDeadline(t *testing.T) {
 	var g writeGate
 	if err := g.acquire(context.Background()); err != nil {
 		t.Fatal(err)
@@ -27,7 +72,7 @@ func TestWriteGateServesUrgentWritersFirstInOrder(t *testing.T) {
 		order []string
 		wg    sync.WaitGroup
 	)
-	enter := func(name string, ctx context.Context, urgent, other int) {
+	enter := func(name string, ctx context.Context, inOrder, promoted int) {
 		wg.Go(func() {
 			if err := g.acquire(ctx); err != nil {
 				t.Errorf("%s: %v", name, err)
@@ -38,27 +83,19 @@ func TestWriteGateServesUrgentWritersFirstInOrder(t *testing.T) {
 			mu.Unlock()
 			g.release()
 		})
-		waitUntil(t, name+" queued", func() bool { u, o := queued(&g); return u == urgent && o == other })
+		waitUntil(t, name+" waiting", func() bool { n, p := waiting(&g); return n == inOrder && p == promoted })
 	}
-	deadline, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	enter("background 1", context.Background(), 0, 1)
-	enter("urgent 1", deadline, 1, 1)
-	enter("background 2", context.Background(), 1, 2)
-	enter("urgent 2", deadline, 2, 2)
+	far, cancelFar := context.WithTimeout(context.Background(), time.Minute)
+	defer cancelFar()
+	near, cancelNear := context.WithTimeout(context.Background(), promoteBefore-time.Millisecond)
+	defer cancelNear()
+	enter("background", context.Background(), 1, 0)
+	enter("far deadline", far, 2, 0)   // waits its turn
+	enter("near deadline", near, 2, 1) // promoted at once
 	g.release()
 	wg.Wait()
-	want := []string{"urgent 1", "urgent 2", "background 1", "background 2"}
-	if len(order) != len(want) {
+	if want := []string{"near deadline", "background", "far deadline"}; fmt.Sprint(order) != fmt.Sprint(want) {
 		t.Fatalf("order: got %v, want %v", order, want)
-	}
-	for i := range want {
-		if order[i] != want[i] {
-			t.Fatalf("order: got %v, want %v", order, want)
-		}
-	}
-	if err := g.acquire(context.Background()); err != nil { // free again
-		t.Fatal(err)
 	}
 }
 
@@ -72,8 +109,8 @@ func TestWriteGateGivesUpWithTheContext(t *testing.T) {
 	if err := g.acquire(ctx); err != context.DeadlineExceeded {
 		t.Fatalf("acquire while held: got %v, want the deadline", err)
 	}
-	if u, o := queued(&g); u+o != 0 {
-		t.Fatalf("a writer that gave up is still queued: %d urgent, %d other", u, o)
+	if n, p := waiting(&g); n+p != 0 {
+		t.Fatalf("a writer that gave up is still waiting: %d in order, %d promoted", n, p)
 	}
 	g.release()
 	if err := g.acquire(context.Background()); err != nil {
