@@ -88,6 +88,12 @@ func (b *Bot) publish(ctx context.Context, s *extramile.Story) published {
 	ts, err := b.postShoutoutRetrying(ctx, s)
 	switch reason := undeliverableReason(err); {
 	case err == nil:
+		// Record the ts at once: the shorter the window between Slack
+		// posting and the database knowing it, the less a crash can make a
+		// resumed publish post the shoutout again. The permalink follows.
+		if err := b.store.SetShoutout(ctx, s.ID, ts, ""); err != nil {
+			log.Error("shoutout posted but not recorded", "ts", ts, "error", err)
+		}
 		var permalink string
 		perr := b.retry(ctx, dmAttempts, func(ctx context.Context) error {
 			var err error
@@ -98,8 +104,10 @@ func (b *Bot) publish(ctx context.Context, s *extramile.Story) published {
 			log.Warn("no permalink for the shoutout", "error", perr)
 		}
 		s.ShoutoutTS, s.Permalink = ts, permalink
-		if err := b.store.SetShoutout(ctx, s.ID, ts, permalink); err != nil {
-			log.Error("shoutout posted but not recorded", "ts", ts, "error", err)
+		if permalink != "" {
+			if err := b.store.SetShoutout(ctx, s.ID, ts, permalink); err != nil {
+				log.Warn("shoutout recorded without its permalink", "ts", ts, "error", err)
+			}
 		}
 		log.Info("shoutout posted", "ts", ts)
 	case errors.Is(err, errStoryGone):
