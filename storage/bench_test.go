@@ -240,20 +240,24 @@ var lastMonth = struct{ from, to, prev time.Time }{
 	from: benchEnd.AddDate(0, -1, 0), to: benchEnd, prev: benchEnd.AddDate(0, -2, 0),
 }
 
+// benchStory is the i-th story the insert benchmarks write.
+func benchStory(i int) *extramile.Story {
+	return &extramile.Story{
+		Author:     benchUser(i % benchUsers),
+		Recognized: []string{benchUser((i + 1) % benchUsers), benchUser((i + 2) % benchUsers)},
+		Audience:   extramile.AudienceCustomer,
+		Way:        extramile.WayNoticeNeed,
+		Text:       "Noticed the onboarding doc was out of date and rewrote it overnight.",
+		Channel:    benchChannel(i % benchChannels),
+	}
+}
+
 func BenchmarkCreateStory(b *testing.B) {
 	db := benchDB(b, true)
 	ctx := context.Background()
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
-		s := &extramile.Story{
-			Author:     benchUser(i % benchUsers),
-			Recognized: []string{benchUser((i + 1) % benchUsers), benchUser((i + 2) % benchUsers)},
-			Audience:   extramile.AudienceCustomer,
-			Way:        extramile.WayNoticeNeed,
-			Text:       "Noticed the onboarding doc was out of date and rewrote it overnight.",
-			Channel:    benchChannel(i % benchChannels),
-		}
-		if err := db.CreateStory(ctx, s); err != nil {
+		if err := db.CreateStory(ctx, benchStory(i)); err != nil {
 			b.Fatal(err)
 		}
 	}

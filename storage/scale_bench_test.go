@@ -8,8 +8,6 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/extramile/extramile"
 )
 
 // scaleMonth is a month after the seeded data (which ends at benchEnd).
@@ -125,15 +123,7 @@ func BenchmarkInsertConcurrent(b *testing.B) {
 		b.RunParallel(func(pb *testing.PB) {
 			for pb.Next() {
 				i := int(seq.Add(1))
-				s := &extramile.Story{
-					Author:     benchUser(i % benchUsers),
-					Recognized: []string{benchUser((i + 1) % benchUsers), benchUser((i + 2) % benchUsers)},
-					Audience:   extramile.AudienceCustomer,
-					Way:        extramile.WayNoticeNeed,
-					Text:       "Noticed the onboarding doc was out of date and rewrote it overnight.",
-					Channel:    benchChannel(i % benchChannels),
-				}
-				if err := db.CreateStory(ctx, s); err != nil {
+				if err := db.CreateStory(ctx, benchStory(i)); err != nil {
 					b.Error(err)
 					return
 				}
