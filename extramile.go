@@ -106,6 +106,11 @@ type Story struct {
 	Text       string // as the author wrote it (raw, unescaped)
 	Channel    string // channel ID the shoutout goes to
 	Private    bool   // true when Channel is private: never shown outside it and the DMs
+	// PrivacyPending is true while Slack has not told whether Channel is
+	// private (a look-up failed): the story is treated as private until it
+	// can tell, so a passing error never shows it more widely, nor hides it
+	// for good.
+	PrivacyPending bool
 
 	// Set once the public shoutout is posted.
 	ShoutoutTS string
@@ -169,8 +174,30 @@ type Kudos struct {
 	Emoji     string // base reaction name, skin tone stripped
 	StoryID   int64  // the story whose shoutout was reacted to, or 0
 	Private   bool   // the channel is private
-	CreatedAt time.Time
+	// PrivacyPending is true while Slack has not told whether Channel is
+	// private; Private is true meanwhile (see Story.PrivacyPending).
+	PrivacyPending bool
+	CreatedAt      time.Time
 }
+
+// StoryMessage is one of the bot's messages that shows a story's text, other
+// than its shoutout (a thank-you DM, the DM giving back an undeliverable
+// story): when the story is deleted, its text is removed from them too.
+type StoryMessage struct {
+	StoryID int64
+	Channel string // where the bot posted it (a DM channel ID)
+	TS      string
+	Kind    StoryMessageKind
+}
+
+// StoryMessageKind says what a StoryMessage is.
+type StoryMessageKind string
+
+// The kinds of StoryMessage.
+const (
+	MessageThanks        StoryMessageKind = "thanks"        // a thank-you DM to a recognized person
+	MessageUndeliverable StoryMessageKind = "undeliverable" // the DM giving the author their story back
+)
 
 // Tally is how often one person was recognized in a period.
 type Tally struct {
@@ -289,4 +316,30 @@ func ErrorMessage(err error) string {
 		return e.Message
 	}
 	return "Something went wrong on our side. Please try again in a moment."
+}
+
+// CompareTS compares two Slack timestamps ("1700000000.000100") as
+// numbers: -1 if a is earlier than b, 0 if equal, +1 if later.
+func CompareTS(a, b string) int {
+	ai, af, _ := strings.Cut(a, ".")
+	bi, bf, _ := strings.Cut(b, ".")
+	ai, bi = strings.TrimLeft(ai, "0"), strings.TrimLeft(bi, "0")
+	switch {
+	case len(ai) != len(bi):
+		return sign(len(ai) - len(bi))
+	case ai != bi:
+		return strings.Compare(ai, bi)
+	}
+	af, bf = strings.TrimRight(af, "0"), strings.TrimRight(bf, "0")
+	return strings.Compare(af, bf) // fractions without trailing zeros compare as digits
+}
+
+func sign(n int) int {
+	switch {
+	case n < 0:
+		return -1
+	case n > 0:
+		return 1
+	}
+	return 0
 }

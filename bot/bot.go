@@ -23,6 +23,15 @@ type Store interface {
 	SetShoutout(ctx context.Context, id int64, ts, permalink string) error
 	SetShoutoutFailed(ctx context.Context, id int64, reason string) error
 	PendingShoutouts(ctx context.Context) ([]*extramile.Story, error)
+	ClaimShoutout(ctx context.Context, id int64, owner string, ttl time.Duration) (bool, error)
+	ReleaseShoutout(ctx context.Context, id int64, owner string) error
+	AbandonedShoutouts(ctx context.Context) ([]*extramile.Story, error)
+	LeaseHolders(ctx context.Context) ([]string, error)
+	BreakLeases(ctx context.Context, owner string) (int, error)
+	PrivacyPending(ctx context.Context) ([]string, error)
+	ResolvePrivacy(ctx context.Context, channel string, private bool) (int, error)
+	AddStoryMessage(ctx context.Context, m extramile.StoryMessage) error
+	StoryMessages(ctx context.Context, ids ...int64) ([]extramile.StoryMessage, error)
 	StoryByShoutout(ctx context.Context, channel, ts string) (*extramile.Story, error)
 	DeleteStory(ctx context.Context, id int64) error
 	StoriesFor(ctx context.Context, user string, offset, limit int) ([]*extramile.Story, int, error)
@@ -31,7 +40,7 @@ type Store interface {
 	CountSubmitted(ctx context.Context, user string) (stories, kudos int, err error)
 
 	AddKudos(ctx context.Context, g storage.KudosGift) (storage.KudosResult, error)
-	RemoveKudos(ctx context.Context, giver, channel, ts, emoji string) (int, error)
+	RemoveKudos(ctx context.Context, t storage.KudosTakeBack) (removed int, stale bool, err error)
 	KudosReceived(ctx context.Context, receiver string, from, to time.Time) ([]extramile.Kudos, error)
 	KudosReceivers(ctx context.Context, from, to time.Time) ([]string, error)
 
@@ -88,8 +97,9 @@ type Bot struct {
 	botUserID string
 	dir       *directory
 	stop      <-chan struct{} // closed when the program stops (Start's context): retries end
+	owner     string          // this process in shoutout leases (lease.go)
 	posting   sync.Map        // story IDs whose shoutout is being posted (share.go)
-	reactions reactionOrder   // kudos reactions in Slack's order (kudos_order.go)
+	resolving sync.Map        // channels whose privacy is being resolved (share.go)
 	pacer     postPacer       // spaces scheduled posts across jobs (jobs_pace.go)
 	tops      topCache        // leaderboards of /extramile top (topcache.go)
 
@@ -102,6 +112,7 @@ func New(o Options) *Bot {
 		api: o.API, store: o.Store, channel: o.Channel, loc: o.Location,
 		kudosEmoji: map[string]bool{}, emojiList: o.KudosEmoji, dailyLimit: o.DailyLimit,
 		admins: map[string]bool{}, jobs: o.Jobs, log: o.Logger, now: o.Now, pace: o.PostInterval,
+		owner: newOwnerID(),
 	}
 	b.store = topInvalidator{Store: o.Store, tops: &b.tops}
 	if b.loc == nil {
@@ -129,8 +140,10 @@ func New(o Options) *Bot {
 	return b
 }
 
-// Start learns the bot's own user ID (auth.test) and resumes shoutouts that a
-// restart interrupted. It returns an error when the bot token is refused.
+// Start learns the bot's own user ID (auth.test), resumes the shoutouts a
+// restart interrupted (but those another live process is publishing) and the
+// privacy look-ups left pending, and from then on takes over the shoutouts
+// of processes that died. It returns an error when the bot token is refused.
 func (b *Bot) Start(ctx context.Context) error {
 	auth, err := b.api.AuthTestContext(ctx)
 	if err != nil {
@@ -140,14 +153,17 @@ func (b *Bot) Start(ctx context.Context) error {
 	b.stop = ctx.Done()
 	b.log.Info("signed in to Slack", "team", auth.Team, "bot_user", auth.UserID)
 	b.pruneOnce(ctx)
+	b.breakDeadLeases(ctx)
 	pending, err := b.store.PendingShoutouts(ctx)
 	if err != nil {
 		return err
 	}
 	for _, s := range pending {
-		b.log.Info("resuming a shoutout interrupted by a restart", "story", s.ID)
+		b.log.Info("resuming a pending shoutout", "story", s.ID)
 		b.goBackground(ctx, func(ctx context.Context) { b.publish(ctx, s) })
 	}
+	b.resumePrivacy(ctx)
+	b.goBackground(ctx, b.resumeAbandoned)
 	return nil
 }
 

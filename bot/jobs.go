@@ -330,6 +330,6 @@ func (b *Bot) postInChannel(ctx context.Context, channel string, m compose.Messa
 func (b *Bot) tellAdminsOnce(ctx context.Context, channel, code string) {
 	msg := compose.ChannelProblem(channel, code)
 	for admin := range b.admins {
-		b.dmOnce(ctx, fmt.Sprintf("channel-problem:%s:%s:%s", channel, code, admin), admin, msg)
+		b.dmOnce(ctx, keyChannelProblemTold(channel, code, admin), admin, msg)
 	}
 }

@@ -98,20 +98,21 @@ func (b *Bot) handleReaction(ctx context.Context, ev Event, r reaction) {
 
 // kudosReaction de-duplicates a kudos reaction event, by event_id and by its
 // meaning (kind, giver, message, reaction and event_ts: Slack has been seen
-// sending one reaction under several event_ids), puts it in Slack's order
-// among the other events of the same kudos, and applies it. It returns the
-// outcome and log attributes saying why.
+// sending one reaction under several event_ids), and applies it. The store
+// keeps the events of each kudos in Slack's order, whichever process handles
+// them (an event older than the last one applied to its kudos is stale). It
+// returns the outcome and log attributes saying why.
 func (b *Bot) kudosReaction(ctx context.Context, log *slog.Logger, ev Event, r reaction) (string, []any) {
-	var taken []string // once keys this event took; released if it fails
+	var taken []onceKey // once keys this event took; released if it fails
 	release := func() {
 		for _, k := range taken {
-			if err := b.store.ForgetOnce(ctx, k); err != nil {
+			if err := b.store.ForgetOnce(ctx, string(k)); err != nil {
 				log.Warn("could not release a once key", "key", k, "error", err)
 			}
 		}
 	}
-	once := func(key string) (bool, error) {
-		first, err := b.store.Once(ctx, key)
+	once := func(key onceKey) (bool, error) {
+		first, err := b.store.Once(ctx, string(key))
 		if first {
 			taken = append(taken, key)
 		}
@@ -119,7 +120,7 @@ func (b *Bot) kudosReaction(ctx context.Context, log *slog.Logger, ev Event, r r
 	}
 
 	if ev.ID != "" {
-		first, err := once("event:" + ev.ID)
+		first, err := once(keyEvent(ev.ID))
 		if err != nil {
 			return outcomeFailed, []any{"error", err}
 		}
@@ -127,14 +128,8 @@ func (b *Bot) kudosReaction(ctx context.Context, log *slog.Logger, ev Event, r r
 			return outcomeDupEvent, nil
 		}
 	}
-
-	slot := b.reactions.acquire(r.key(), b.now())
-	defer func() { b.reactions.release(slot, b.now()) }()
-	if slot.stale(r.EventTS) {
-		return outcomeStale, []any{"event_ts", r.EventTS, "last_applied", slot.last}
-	}
 	if r.EventTS != "" {
-		first, err := once("reaction:" + r.kind() + ":" + r.User + ":" + r.Channel + ":" + r.TS + ":" + r.Name + ":" + r.EventTS)
+		first, err := once(keyReaction(r))
 		if err != nil {
 			release()
 			return outcomeFailed, []any{"error", err}
@@ -153,7 +148,6 @@ func (b *Bot) kudosReaction(ctx context.Context, log *slog.Logger, ev Event, r r
 		release() // not applied: a redelivery may try again
 		return outcomeFailed, append(attrs, "error", err)
 	}
-	slot.applied(r.EventTS)
 	return outcome, attrs
 }
 
@@ -173,6 +167,10 @@ func (b *Bot) giveKudos(ctx context.Context, log *slog.Logger, r reaction) (stri
 		return outcomeNoKudos, []any{"reason", "the story was deleted"}, nil
 	case err != nil:
 		return outcomeFailed, nil, err
+	case res.Stale:
+		return outcomeStale, []any{"event_ts", r.EventTS}, nil
+	case gift.PrivacyPending && res.Added > 0:
+		b.goBackground(ctx, func(ctx context.Context) { b.resolvePrivacy(ctx, gift.Channel) })
 	case res.LimitReached:
 		b.tellLimitReached(ctx, log, r, gift.DayStart)
 		return outcomeLimit, []any{"limit", b.dailyLimit, "given_today", res.GivenToday}, nil
@@ -185,7 +183,7 @@ func (b *Bot) giveKudos(ctx context.Context, log *slog.Logger, r reaction) (stri
 // tellLimitReached tells the giver, ephemerally and once per their day,
 // that the daily limit refused their kudos.
 func (b *Bot) tellLimitReached(ctx context.Context, log *slog.Logger, r reaction, day time.Time) {
-	first, err := b.store.Once(ctx, "kudos-limit:"+r.User+":"+day.Format(time.DateOnly))
+	first, err := b.store.Once(ctx, string(keyKudosLimitTold(r.User, day)))
 	if err != nil {
 		log.Warn("could not check whether the giver was told about the limit", "error", err)
 		return
@@ -203,9 +201,12 @@ func (b *Bot) takeBackKudos(ctx context.Context, log *slog.Logger, r reaction) (
 	if other := b.otherSkinTone(ctx, log, r); other != "" {
 		return outcomeOtherVariant, []any{"still_reacting_with", other}, nil
 	}
-	n, err := b.store.RemoveKudos(ctx, r.User, r.Channel, r.TS, baseEmoji(r.Name))
-	if err != nil {
+	n, stale, err := b.store.RemoveKudos(ctx, storage.KudosTakeBack{Giver: r.User, Channel: r.Channel, MessageTS: r.TS, Emoji: baseEmoji(r.Name), EventTS: r.EventTS})
+	switch {
+	case err != nil:
 		return outcomeFailed, nil, err
+	case stale:
+		return outcomeStale, []any{"event_ts", r.EventTS}, nil
 	}
 	if n == 0 {
 		return outcomeNothingToTake, nil, nil
@@ -241,7 +242,7 @@ func (b *Bot) otherSkinTone(ctx context.Context, log *slog.Logger, r reaction) s
 // recognized. A non-empty reason says why nobody does (yourself, a bot, a
 // message no person wrote, one of the bot's other posts).
 func (b *Bot) kudosGift(ctx context.Context, log *slog.Logger, r reaction) (g storage.KudosGift, reason string, err error) {
-	g = storage.KudosGift{Giver: r.User, Channel: r.Channel, MessageTS: r.TS, Emoji: baseEmoji(r.Name), DailyMax: b.dailyLimit}
+	g = storage.KudosGift{Giver: r.User, Channel: r.Channel, MessageTS: r.TS, Emoji: baseEmoji(r.Name), EventTS: r.EventTS, DailyMax: b.dailyLimit}
 	switch {
 	case r.ItemUser == "":
 		return g, "the message has no user author", nil
@@ -274,11 +275,11 @@ func (b *Bot) kudosGift(ctx context.Context, log *slog.Logger, r reaction) (g st
 		case err != nil:
 			return g, "", err
 		}
-		g.StoryID, g.Private = s.ID, s.Private
+		g.StoryID, g.Private, g.PrivacyPending = s.ID, s.Private, s.PrivacyPending
 		candidates = s.Recognized
 	} else {
 		candidates = []string{r.ItemUser}
-		g.Private = b.isPrivate(ctx, r.Channel)
+		g.Private, g.PrivacyPending = b.privacy(ctx, r.Channel) // giveKudos resolves a pending one
 	}
 	for _, c := range candidates {
 		if c == r.User || c == b.botUserID || c == slackbotUser {

@@ -63,8 +63,15 @@ func msgOptions(m compose.Message) []slack.MsgOption {
 // post sends a message to a channel (or to a user ID, which posts in the
 // app's DM with them) and returns its ts.
 func (b *Bot) post(ctx context.Context, channel string, m compose.Message) (string, error) {
-	_, ts, err := b.api.PostMessageContext(ctx, channel, msgOptions(m)...)
-	return ts, slackErr("chat.postMessage", err)
+	_, ts, err := b.postTo(ctx, channel, m)
+	return ts, err
+}
+
+// postTo is post that also returns the channel the message went to: the DM
+// channel's ID when channel is a user ID.
+func (b *Bot) postTo(ctx context.Context, channel string, m compose.Message) (posted, ts string, err error) {
+	posted, ts, err = b.api.PostMessageContext(ctx, channel, msgOptions(m)...)
+	return posted, ts, slackErr("chat.postMessage", err)
 }
 
 // update replaces a message the bot posted.

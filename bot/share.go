@@ -41,28 +41,90 @@ var errStoryGone = errors.New("story deleted or already posted")
 
 // share keeps a new story and publishes it after the ack. The story is
 // stored first, in one transaction: whatever happens to the Slack calls
-// afterwards, nothing the user wrote is lost.
+// afterwards, nothing the user wrote is lost. When Slack cannot tell in time
+// whether the channel is private, the story is kept as private with its
+// privacy pending, and resolved after the ack (see resolvePrivacy).
 func (b *Bot) share(ctx context.Context, s *extramile.Story) error {
-	s.Private = b.isPrivate(ctx, s.Channel)
+	s.Private, s.PrivacyPending = b.privacy(ctx, s.Channel)
 	if err := b.store.CreateStory(ctx, s); err != nil {
 		return err
 	}
-	b.log.Info("story kept", "story", s.ID, "author", s.Author, "channel", s.Channel, "recognized", len(s.Recognized), "private", s.Private)
+	b.log.Info("story kept", "story", s.ID, "author", s.Author, "channel", s.Channel, "recognized", len(s.Recognized), "private", s.Private, "privacy_pending", s.PrivacyPending)
+	if s.PrivacyPending {
+		b.goBackground(ctx, func(ctx context.Context) { b.resolvePrivacy(ctx, s.Channel) })
+	}
 	b.goBackground(ctx, func(ctx context.Context) { b.publish(ctx, s) })
 	return nil
 }
 
-// isPrivate reports whether a channel is private. When the bot cannot tell
-// (a private channel it is not in answers channel_not_found), it says yes:
-// a story is never shown more widely than its author chose.
-func (b *Bot) isPrivate(ctx context.Context, channel string) bool {
+// privacy says whether a channel is private, as far as Slack can tell within
+// lookupTimeout. A private channel the bot is not in answers
+// channel_not_found: that is an answer (private), and a story is never shown
+// more widely than its author chose. Any other failure (a 429, a timeout,
+// Slack's own errors) is no answer: pending is set, and the caller keeps the
+// row as private until resolvePrivacy learns the truth.
+func (b *Bot) privacy(ctx context.Context, channel string) (private, pending bool) {
 	ctx, cancel := context.WithTimeout(ctx, lookupTimeout)
 	defer cancel()
 	ch, err := b.dir.channel(ctx, channel)
-	if err != nil {
-		return true
+	switch {
+	case err == nil:
+		return ch.IsPrivate || ch.IsIM || ch.IsMpIM, false
+	case slackCode(err) == "channel_not_found":
+		return true, false
 	}
-	return ch.IsPrivate || ch.IsIM || ch.IsMpIM
+	b.log.Warn("could not tell whether a channel is private; keeping it private until Slack can tell", "channel", channel, "error", err)
+	return true, true
+}
+
+// resolvePrivacy asks Slack, retrying for as long as it takes (until the
+// program stops), whether a channel whose privacy is pending is private, and
+// records the answer for every story and kudos kept there meanwhile. One
+// channel is resolved by one call at a time; what a stop interrupts is
+// resolved at the next start.
+func (b *Bot) resolvePrivacy(ctx context.Context, channel string) {
+	if _, busy := b.resolving.LoadOrStore(channel, true); busy {
+		return
+	}
+	defer b.resolving.Delete(channel)
+	var private bool
+	err := b.retry(ctx, 0, func(ctx context.Context) error {
+		ch, err := b.dir.channel(ctx, channel)
+		switch {
+		case err == nil:
+			private = ch.IsPrivate || ch.IsIM || ch.IsMpIM
+			return nil
+		case slackCode(err) == "channel_not_found":
+			private = true
+			return nil
+		case slackCode(err) == "":
+			return err // the network: transient
+		}
+		return err
+	})
+	if err != nil {
+		b.log.Warn("privacy still unknown; tried again at the next start", "channel", channel, "error", err)
+		return
+	}
+	n, err := b.store.ResolvePrivacy(ctx, channel, private)
+	if err != nil {
+		b.log.Error("could not record a channel's privacy", "channel", channel, "error", err)
+		return
+	}
+	b.log.Info("privacy resolved", "channel", channel, "private", private, "rows", n)
+}
+
+// resumePrivacy resolves, after a restart, the channels whose privacy was
+// left pending.
+func (b *Bot) resumePrivacy(ctx context.Context) {
+	channels, err := b.store.PrivacyPending(ctx)
+	if err != nil {
+		b.log.Error("could not read the channels whose privacy is pending", "error", err)
+		return
+	}
+	for _, ch := range channels {
+		b.goBackground(ctx, func(ctx context.Context) { b.resolvePrivacy(ctx, ch) })
+	}
 }
 
 // publish posts the shoutout, thanks each recognized person by DM and
@@ -85,7 +147,18 @@ func (b *Bot) publish(ctx context.Context, s *extramile.Story) published {
 	defer b.posting.Delete(s.ID)
 	log := b.log.With("story", s.ID, "channel", s.Channel)
 
-	ts, err := b.postShoutoutRetrying(ctx, s)
+	lease, err := b.leaseShoutout(ctx, s.ID)
+	switch {
+	case err != nil:
+		log.Error("could not claim the shoutout; it stays pending", "error", err)
+		return published{}
+	case lease == nil:
+		log.Info("another process is publishing this shoutout (or it is posted); leaving it alone")
+		return published{busy: true}
+	}
+	defer lease.release(ctx)
+
+	ts, err := b.postShoutoutRetrying(ctx, s, lease)
 	switch reason := undeliverableReason(err); {
 	case err == nil:
 		// Record the ts at once: the shorter the window between Slack
@@ -118,7 +191,7 @@ func (b *Bot) publish(ctx context.Context, s *extramile.Story) published {
 		if err := b.store.SetShoutoutFailed(ctx, s.ID, fmt.Sprintf("%s: %v", reason, err)); err != nil {
 			log.Error("could not record the undeliverable shoutout", "error", err)
 		}
-		b.dmOnce(ctx, fmt.Sprintf("undeliverable:%d", s.ID), s.Author, compose.Undeliverable(s, s.Channel, reason))
+		b.dmStory(ctx, keyUndeliverableTold(s.ID), s.Author, compose.Undeliverable(s, s.Channel, reason), s.ID, extramile.MessageUndeliverable)
 		b.thank(ctx, s)
 		return published{reason: reason}
 	default:
@@ -130,7 +203,7 @@ func (b *Bot) publish(ctx context.Context, s *extramile.Story) published {
 
 	b.thank(ctx, s)
 	if s.ShoutoutTS != "" {
-		if first, err := b.store.Once(ctx, fmt.Sprintf("confirm:%d", s.ID)); err == nil && first {
+		if first, err := b.store.Once(ctx, string(keyConfirmed(s.ID))); err == nil && first {
 			b.confirm(ctx, s)
 		}
 	}
@@ -151,7 +224,7 @@ func (b *Bot) thank(ctx context.Context, s *extramile.Story) {
 		if u == s.Author {
 			continue
 		}
-		b.dmOnce(ctx, fmt.Sprintf("thanks:%d:%s", s.ID, u), u, compose.ThankYouDM(s, s.Permalink))
+		b.dmStory(ctx, keyThanked(s.ID, u), u, compose.ThankYouDM(s, s.Permalink), s.ID, extramile.MessageThanks)
 	}
 }
 
@@ -174,12 +247,16 @@ func (b *Bot) confirm(ctx context.Context, s *extramile.Story) {
 
 // postShoutoutRetrying posts the shoutout, retrying failures that may pass.
 // Before each retry it checks the story is still there and still pending,
-// so a story deleted meanwhile (forget-me) is never posted.
-func (b *Bot) postShoutoutRetrying(ctx context.Context, s *extramile.Story) (string, error) {
+// so a story deleted meanwhile (forget-me) is never posted, and that this
+// process still holds the lease on it.
+func (b *Bot) postShoutoutRetrying(ctx context.Context, s *extramile.Story, lease *shoutoutLease) (string, error) {
 	var ts string
 	attempt := 0
 	err := b.retry(ctx, 0, func(ctx context.Context) error {
 		attempt++
+		if lease.lost() {
+			return errLeaseLost
+		}
 		if attempt > 1 {
 			cur, err := b.store.FindStory(ctx, s.ID)
 			switch {
@@ -196,7 +273,7 @@ func (b *Bot) postShoutoutRetrying(ctx context.Context, s *extramile.Story) (str
 		if err != nil && attempt == delayedAfter {
 			b.log.Warn("shoutout still not posted; telling its author", "story", s.ID, "error", err)
 			b.goBackground(ctx, func(ctx context.Context) {
-				b.dmOnce(ctx, fmt.Sprintf("delayed:%d", s.ID), s.Author, compose.Error(
+				b.dmOnce(ctx, keyDelayedTold(s.ID), s.Author, compose.Error(
 					"Your story is saved, but Slack isn't letting me post the shoutout just now. I'll keep trying, and nothing is lost."))
 			})
 		}
@@ -285,17 +362,38 @@ func (b *Bot) retry(ctx context.Context, attempts int, f func(ctx context.Contex
 
 // dmOnce sends a DM at most once for key, so a resumed publish does not
 // thank anyone twice. Failures that may pass are retried a few times; if it
-// still fails the key is released for a later try.
-func (b *Bot) dmOnce(ctx context.Context, key, user string, m compose.Message) {
-	first, err := b.store.Once(ctx, "dm:"+key)
+// still fails the key is released for a later try. It returns the DM's ts
+// and the DM channel it went to ("" when it was not sent now).
+func (b *Bot) dmOnce(ctx context.Context, key onceKey, user string, m compose.Message) (channel, ts string) {
+	first, err := b.store.Once(ctx, string(key))
 	if err != nil || !first {
-		return
+		return "", ""
 	}
-	err = b.retry(ctx, dmAttempts, func(ctx context.Context) error { _, err := b.post(ctx, user, m); return err })
+	err = b.retry(ctx, dmAttempts, func(ctx context.Context) error {
+		var err error
+		channel, ts, err = b.postTo(ctx, user, m)
+		return err
+	})
 	if err != nil {
 		b.log.Warn("DM not sent", "user", user, "key", key, "error", err)
 		if transient(err) || errors.Is(err, context.Canceled) {
-			_ = b.store.ForgetOnce(context.WithoutCancel(ctx), "dm:"+key)
+			_ = b.store.ForgetOnce(context.WithoutCancel(ctx), string(key))
 		}
+		return "", ""
+	}
+	return channel, ts
+}
+
+// dmStory sends a DM that shows story storyID's text (dmOnce), and records
+// it, so that deleting the story removes its text from the DM too.
+func (b *Bot) dmStory(ctx context.Context, key onceKey, user string, m compose.Message, storyID int64, kind extramile.StoryMessageKind) {
+	// chat.postMessage to a user ID posts in the app's DM with them; the
+	// message lives in that DM channel, which chat.update needs.
+	channel, ts := b.dmOnce(ctx, key, user, m)
+	if ts == "" {
+		return
+	}
+	if err := b.store.AddStoryMessage(ctx, extramile.StoryMessage{StoryID: storyID, Channel: channel, TS: ts, Kind: kind}); err != nil {
+		b.log.Warn("could not record a DM showing a story", "story", storyID, "error", err)
 	}
 }

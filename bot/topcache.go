@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/extramile/extramile"
+	"github.com/extramile/extramile/storage"
 )
 
 // topTTL is how long a leaderboard answers /extramile top before it is read
@@ -107,7 +108,13 @@ func (s topInvalidator) ForgetUser(ctx context.Context, user string) (int, int, 
 }
 
 // RemoveKudos implements Store.
-func (s topInvalidator) RemoveKudos(ctx context.Context, giver, channel, ts, emoji string) (int, error) {
+func (s topInvalidator) RemoveKudos(ctx context.Context, t storage.KudosTakeBack) (int, bool, error) {
 	defer s.tops.forget()
-	return s.Store.RemoveKudos(ctx, giver, channel, ts, emoji)
+	return s.Store.RemoveKudos(ctx, t)
+}
+
+// ResolvePrivacy implements Store: rows turning public count on leaderboards.
+func (s topInvalidator) ResolvePrivacy(ctx context.Context, channel string, private bool) (int, error) {
+	defer s.tops.forget()
+	return s.Store.ResolvePrivacy(ctx, channel, private)
 }

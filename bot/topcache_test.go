@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/extramile/extramile"
+	"github.com/extramile/extramile/storage"
 )
 
 func TestTopCacheReadsOncePerPeriodAndTTL(t *testing.T) {
@@ -85,8 +86,8 @@ func (removals) DeleteStory(context.Context, int64) error            { return ni
 func (removals) ForgetUser(context.Context, string) (int, int, error) {
 	return 0, 0, nil
 }
-func (removals) RemoveKudos(context.Context, string, string, string, string) (int, error) {
-	return 0, nil
+func (removals) RemoveKudos(context.Context, storage.KudosTakeBack) (int, bool, error) {
+	return 0, false, nil
 }
 
 func TestTopCacheIsClearedByWhatTakesCountsAway(t *testing.T) {
@@ -96,7 +97,7 @@ func TestTopCacheIsClearedByWhatTakesCountsAway(t *testing.T) {
 		"edit":          func(s Store) error { return s.UpdateStory(ctx, &extramile.Story{}) },
 		"delete":        func(s Store) error { return s.DeleteStory(ctx, 1) },
 		"forget-me":     func(s Store) error { _, _, err := s.ForgetUser(ctx, "U1"); return err },
-		"kudos removed": func(s Store) error { _, err := s.RemoveKudos(ctx, "U1", "C1", "1.2", "clap"); return err },
+		"kudos removed": func(s Store) error { _, _, err := s.RemoveKudos(ctx, storage.KudosTakeBack{Giver: "U1", Channel: "C1", MessageTS: "1.2", Emoji: "clap"}); return err },
 	} {
 		t.Run(name, func(t *testing.T) {
 			var c topCache

@@ -32,24 +32,12 @@ func (db *DB) KudosReceivers(ctx context.Context, from, to time.Time) ([]string,
 	}
 	defer tx.Rollback()
 
-	rows, err := tx.QueryContext(ctx, `
+	users, err := queryStrings(ctx, tx, `
 		SELECT receiver FROM kudos WHERE private = 0 AND created_at >= ?1 AND created_at < ?2
 		UNION
 		SELECT receiver FROM kudos WHERE private = 1 AND created_at >= ?1 AND created_at < ?2
 		ORDER BY 1`, lower(from), upper(to))
 	if err != nil {
-		return nil, fail("kudos receivers", err)
-	}
-	defer rows.Close()
-	users := []string{}
-	for rows.Next() {
-		var u string
-		if err := rows.Scan(&u); err != nil {
-			return nil, fail("kudos receivers", err)
-		}
-		users = append(users, u)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fail("kudos receivers", err)
 	}
 	return users, tx.Commit()

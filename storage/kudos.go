@@ -18,6 +18,13 @@ type KudosGift struct {
 	Emoji     string
 	StoryID   int64 // the story whose shoutout was reacted to, or 0
 	Private   bool  // the channel is private
+	// PrivacyPending is true when Slack could not tell whether the channel
+	// is private: the kudos is kept as private until it can.
+	PrivacyPending bool
+	// EventTS is the event_ts of the reaction_added event: an event no
+	// newer than the last one applied to the same kudos is stale (see
+	// KudosResult.Stale). "" skips the check.
+	EventTS string
 	// DailyMax is how many reactions the giver may have counted per day;
 	// 0 means no limit.
 	DailyMax int
@@ -32,6 +39,10 @@ type KudosResult struct {
 	Duplicate    bool // this reaction was already counted: nothing added
 	LimitReached bool // refused: the giver already had DailyMax reactions counted today
 	GivenToday   int  // reactions counted for the giver in the day, after this call
+	// Stale: an event for the same kudos (giver, message, emoji) newer than
+	// this one was applied already, e.g. the reaction_removed that undoes
+	// this reaction_added: nothing was done.
+	Stale bool
 }
 
 // AddKudos records a kudos reaction atomically: a reaction already counted
@@ -69,7 +80,12 @@ const (
 
 func addKudos(ctx context.Context, tx *sql.Tx, g KudosGift, now time.Time) (KudosResult, error) {
 	var r KudosResult
-	err := tx.QueryRowContext(ctx, reactionExistsSQL, g.Giver, g.Channel, g.MessageTS, g.Emoji).Scan(&r.Duplicate)
+	stale, err := orderReaction(ctx, tx, g.Giver, g.Channel, g.MessageTS, g.Emoji, g.EventTS, now)
+	if err != nil || stale {
+		r.Stale = stale
+		return r, err
+	}
+	err = tx.QueryRowContext(ctx, reactionExistsSQL, g.Giver, g.Channel, g.MessageTS, g.Emoji).Scan(&r.Duplicate)
 	if err != nil {
 		return r, err
 	}
@@ -110,8 +126,8 @@ func insertKudos(ctx context.Context, tx *sql.Tx, g KudosGift, now time.Time) (i
 		storyID = g.StoryID
 	}
 	stmt, err := tx.PrepareContext(ctx, `
-		INSERT INTO kudos (giver, receiver, channel, message_ts, emoji, story_id, private, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		INSERT INTO kudos (giver, receiver, channel, message_ts, emoji, story_id, private, privacy_pending, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT DO NOTHING`)
 	if err != nil {
 		return 0, err
@@ -119,7 +135,7 @@ func insertKudos(ctx context.Context, tx *sql.Tx, g KudosGift, now time.Time) (i
 	defer stmt.Close()
 	added := 0
 	for _, rcv := range uniq(g.Receivers) {
-		res, err := stmt.ExecContext(ctx, g.Giver, rcv, g.Channel, g.MessageTS, g.Emoji, storyID, boolInt(g.Private), nanos(now))
+		res, err := stmt.ExecContext(ctx, g.Giver, rcv, g.Channel, g.MessageTS, g.Emoji, storyID, boolInt(g.Private || g.PrivacyPending), boolInt(g.PrivacyPending), nanos(now))
 		if err != nil {
 			return added, err
 		}
@@ -132,24 +148,66 @@ func insertKudos(ctx context.Context, tx *sql.Tx, g KudosGift, now time.Time) (i
 	return added, nil
 }
 
+// KudosTakeBack is a reaction_removed to apply: Giver took back the kudos of
+// reacting with Emoji (base name) to message MessageTS in Channel.
+type KudosTakeBack struct {
+	Giver, Channel, MessageTS, Emoji string
+	// EventTS is the event's event_ts, for the order of events (see
+	// KudosGift.EventTS); "" skips the check.
+	EventTS string
+}
+
 // RemoveKudos removes the kudos of one reaction (the giver took it back)
-// and returns how many rows it removed.
-func (db *DB) RemoveKudos(ctx context.Context, giver, channel, ts, emoji string) (int, error) {
+// and returns how many rows it removed. stale reports that a newer event of
+// the same kudos was applied already (nothing was removed).
+func (db *DB) RemoveKudos(ctx context.Context, t KudosTakeBack) (removed int, stale bool, err error) {
 	tx, err := db.beginWrite(ctx)
 	if err != nil {
-		return 0, fail("remove kudos", err)
+		return 0, false, fail("remove kudos", err)
 	}
 	defer db.rollback(tx)
 
-	n, err := execCount(ctx, tx, `DELETE FROM kudos
-		WHERE giver = ? AND channel = ? AND message_ts = ? AND emoji = ?`, giver, channel, ts, emoji)
+	stale, err = orderReaction(ctx, tx, t.Giver, t.Channel, t.MessageTS, t.Emoji, t.EventTS, db.now())
 	if err != nil {
-		return 0, fail("remove kudos", err)
+		return 0, false, fail("remove kudos", err)
+	}
+	if !stale {
+		removed, err = execCount(ctx, tx, `DELETE FROM kudos
+			WHERE giver = ? AND channel = ? AND message_ts = ? AND emoji = ?`, t.Giver, t.Channel, t.MessageTS, t.Emoji)
+		if err != nil {
+			return 0, false, fail("remove kudos", err)
+		}
 	}
 	if err := db.commit(tx); err != nil {
-		return 0, fail("remove kudos", err)
+		return 0, false, fail("remove kudos", err)
 	}
-	return n, nil
+	return removed, stale, nil
+}
+
+// orderReaction keeps the events of one kudos (giver, message, emoji) in
+// Slack's order whichever process handles them, and in whatever order: it
+// reports whether an event with eventTS is stale (no newer than the last one
+// applied), and otherwise records it as the last one. An event without a
+// time is never stale.
+func orderReaction(ctx context.Context, tx *sql.Tx, giver, channel, ts, emoji, eventTS string, now time.Time) (bool, error) {
+	if eventTS == "" {
+		return false, nil
+	}
+	var last string
+	err := tx.QueryRowContext(ctx, `SELECT last_event_ts FROM reaction_order
+		WHERE giver = ? AND channel = ? AND message_ts = ? AND emoji = ?`, giver, channel, ts, emoji).Scan(&last)
+	switch {
+	case err == sql.ErrNoRows:
+	case err != nil:
+		return false, err
+	case extramile.CompareTS(eventTS, last) <= 0:
+		return true, nil
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO reaction_order (giver, channel, message_ts, emoji, last_event_ts, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT DO UPDATE SET last_event_ts = excluded.last_event_ts, updated_at = excluded.updated_at`,
+		giver, channel, ts, emoji, eventTS, nanos(now))
+	return false, err
 }
 
 // KudosReceived returns the kudos receiver got in [from, to) (a zero time is
@@ -170,7 +228,7 @@ func (db *DB) KudosReceived(ctx context.Context, receiver string, from, to time.
 
 const (
 	// kudosColumns is the select list queryKudos reads.
-	kudosColumns     = `id, giver, receiver, channel, message_ts, emoji, coalesce(story_id, 0), private, created_at`
+	kudosColumns     = `id, giver, receiver, channel, message_ts, emoji, coalesce(story_id, 0), private, privacy_pending, created_at`
 	kudosReceivedSQL = `SELECT ` + kudosColumns + ` FROM kudos
 		WHERE receiver = ? AND created_at >= ? AND created_at < ?
 		ORDER BY created_at, id`
@@ -187,13 +245,14 @@ func queryKudos(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]e
 		var (
 			k       extramile.Kudos
 			private int64
+			pending int64
 			created int64
 		)
 		if err := rows.Scan(&k.ID, &k.Giver, &k.Receiver, &k.Channel, &k.MessageTS, &k.Emoji,
-			&k.StoryID, &private, &created); err != nil {
+			&k.StoryID, &private, &pending, &created); err != nil {
 			return nil, err
 		}
-		k.Private, k.CreatedAt = private != 0, fromNanos(created)
+		k.Private, k.PrivacyPending, k.CreatedAt = private != 0, pending != 0, fromNanos(created)
 		kudos = append(kudos, k)
 	}
 	return kudos, rows.Err()

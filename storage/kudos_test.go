@@ -171,7 +171,7 @@ func TestRemoveKudos(t *testing.T) {
 		{"UG", "C1", "1.1", "tada", 2},
 		{"UG", "C1", "1.1", "tada", 0},
 	} {
-		n, err := db.RemoveKudos(ctx, tt.giver, tt.channel, tt.ts, tt.emoji)
+		n, _, err := db.RemoveKudos(ctx, KudosTakeBack{Giver: tt.giver, Channel: tt.channel, MessageTS: tt.ts, Emoji: tt.emoji})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -83,8 +83,28 @@ func (db *DB) checkKnownMigrations(ctx context.Context, names []string) error {
 	return nil
 }
 
+// foreignKeysOff is the first line of a migration that rebuilds a table
+// other tables refer to: it runs with foreign key enforcement off (so that
+// dropping the old table cascades to nothing), and must leave no broken
+// reference behind (PRAGMA foreign_key_check), as SQLite's procedure for
+// such schema changes asks (https://www.sqlite.org/lang_altertable.html).
+const foreignKeysOff = "-- extramile:foreign-keys-off"
+
 // migrateFile applies one migration unless it is already recorded.
 func (db *DB) migrateFile(ctx context.Context, name string) error {
+	buf, err := fs.ReadFile(migrationFS, "migrations/"+name)
+	if err != nil {
+		return err
+	}
+	fkOff := strings.HasPrefix(string(buf), foreignKeysOff)
+	if fkOff {
+		// The writer pool has one connection: the pragma reaches the
+		// transaction below. It cannot change inside a transaction.
+		if _, err := db.w.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
+			return err
+		}
+		defer func() { _, _ = db.w.ExecContext(context.WithoutCancel(ctx), `PRAGMA foreign_keys = ON`) }()
+	}
 	tx, err := db.beginWrite(ctx)
 	if err != nil {
 		return err
@@ -98,12 +118,13 @@ func (db *DB) migrateFile(ctx context.Context, name string) error {
 	if n > 0 {
 		return nil
 	}
-	buf, err := fs.ReadFile(migrationFS, "migrations/"+name)
-	if err != nil {
-		return err
-	}
 	if _, err := tx.ExecContext(ctx, string(buf)); err != nil {
 		return err
+	}
+	if fkOff {
+		if err := checkForeignKeys(ctx, tx); err != nil {
+			return err
+		}
 	}
 	if err := recordMigration(ctx, tx, name, nanos(db.now())); err != nil {
 		return err
@@ -118,4 +139,17 @@ func (db *DB) migrateFile(ctx context.Context, name string) error {
 func recordMigration(ctx context.Context, tx *sql.Tx, name string, at int64) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO migrations (name, applied_at) VALUES (?, ?)`, name, at)
 	return err
+}
+
+// checkForeignKeys fails if any row refers to a row that does not exist.
+func checkForeignKeys(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `PRAGMA foreign_key_check`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	if rows.Next() {
+		return fmt.Errorf("foreign key check failed after the migration")
+	}
+	return rows.Err()
 }

@@ -48,7 +48,8 @@ func (db *DB) ForgetOnce(ctx context.Context, key string) error {
 	return nil
 }
 
-// PruneOnce removes the keys recorded before the time and returns how many.
+// PruneOnce removes the keys recorded before the time and returns how many,
+// and the order of reaction events last updated before it.
 func (db *DB) PruneOnce(ctx context.Context, before time.Time) (int, error) {
 	tx, err := db.beginWrite(ctx)
 	if err != nil {
@@ -58,6 +59,11 @@ func (db *DB) PruneOnce(ctx context.Context, before time.Time) (int, error) {
 
 	n, err := execCount(ctx, tx, `DELETE FROM once_keys WHERE created_at < ?`, nanos(before))
 	if err != nil {
+		return 0, fail("prune once", err)
+	}
+	// The order of a kudos' reaction events matters while Slack may still
+	// deliver one of them: minutes. Kept as long as the once-only keys.
+	if _, err := tx.ExecContext(ctx, `DELETE FROM reaction_order WHERE updated_at < ?`, nanos(before)); err != nil {
 		return 0, fail("prune once", err)
 	}
 	if err := db.commit(tx); err != nil {

@@ -27,7 +27,7 @@ type StoryFilter struct {
 }
 
 // storyColumns is the select list scanStory reads, for "stories s".
-const storyColumns = `s.id, s.author, s.audience, s.way, s.text, s.channel, s.private,
+const storyColumns = `s.id, s.author, s.audience, s.way, s.text, s.channel, s.private, s.privacy_pending,
 	s.shoutout_ts, s.permalink, s.created_at, s.updated_at,
 	(SELECT json_group_array(r.user_id ORDER BY r.position) FROM story_recognized r WHERE r.story_id = s.id)`
 
@@ -55,10 +55,10 @@ func (db *DB) CreateStory(ctx context.Context, s *extramile.Story) error {
 
 func createStory(ctx context.Context, tx *sql.Tx, s *extramile.Story, now time.Time) error {
 	res, err := tx.ExecContext(ctx, `
-		INSERT INTO stories (author, audience, way, text, channel, private, shoutout_state, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		s.Author, string(s.Audience), string(s.Way), s.Text, s.Channel, boolInt(s.Private),
-		shoutoutPending, nanos(now), nanos(now))
+		INSERT INTO stories (author, audience, way, text, channel, private, privacy_pending, shoutout_state, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		s.Author, string(s.Audience), string(s.Way), s.Text, s.Channel, boolInt(s.Private || s.PrivacyPending),
+		boolInt(s.PrivacyPending), shoutoutPending, nanos(now), nanos(now))
 	if err != nil {
 		return err
 	}
@@ -67,6 +67,7 @@ func createStory(ctx context.Context, tx *sql.Tx, s *extramile.Story, now time.T
 		return err
 	}
 	s.ID, s.CreatedAt, s.UpdatedAt = id, now, now
+	s.Private = s.Private || s.PrivacyPending
 	s.ShoutoutTS, s.Permalink = "", ""
 	s.Recognized = uniq(s.Recognized)
 	return insertRecognized(ctx, tx, s)
@@ -138,15 +139,15 @@ func scanStory(r scanner) (*extramile.Story, error) {
 	var (
 		s                extramile.Story
 		audience, way    string
-		private          int64
+		private, pending int64
 		created, updated int64
 		recognized       string
 	)
-	if err := r.Scan(&s.ID, &s.Author, &audience, &way, &s.Text, &s.Channel, &private,
+	if err := r.Scan(&s.ID, &s.Author, &audience, &way, &s.Text, &s.Channel, &private, &pending,
 		&s.ShoutoutTS, &s.Permalink, &created, &updated, &recognized); err != nil {
 		return nil, err
 	}
-	s.Audience, s.Way, s.Private = extramile.Audience(audience), extramile.Way(way), private != 0
+	s.Audience, s.Way, s.Private, s.PrivacyPending = extramile.Audience(audience), extramile.Way(way), private != 0, pending != 0
 	s.CreatedAt, s.UpdatedAt = fromNanos(created), fromNanos(updated)
 	if err := json.Unmarshal([]byte(recognized), &s.Recognized); err != nil {
 		return nil, fmt.Errorf("story %d: recognized: %w", s.ID, err)
@@ -217,7 +218,56 @@ func updateStory(ctx context.Context, tx *sql.Tx, upd *extramile.Story, now time
 	if err := insertRecognized(ctx, tx, s); err != nil {
 		return nil, err
 	}
+	if err := retargetKudos(ctx, tx, s); err != nil {
+		return nil, fmt.Errorf("move kudos to the people the story thanks now: %w", err)
+	}
 	return s, nil
+}
+
+// retargetKudos makes the kudos given on a story's shoutout go to the people
+// the story recognizes now: each reaction (giver, emoji) gives one kudos to
+// each of them but the giver, at the time it was given. Someone an edit
+// removed from the story loses those kudos; someone it added gets them.
+func retargetKudos(ctx context.Context, tx *sql.Tx, s *extramile.Story) error {
+	type reaction struct {
+		giver, channel, ts, emoji string
+		private, pending          int64
+		created                   int64
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT giver, channel, message_ts, emoji, max(private), max(privacy_pending), min(created_at)
+		FROM kudos WHERE story_id = ? GROUP BY giver, channel, message_ts, emoji`, s.ID)
+	if err != nil {
+		return err
+	}
+	var reactions []reaction
+	for rows.Next() {
+		var r reaction
+		if err := rows.Scan(&r.giver, &r.channel, &r.ts, &r.emoji, &r.private, &r.pending, &r.created); err != nil {
+			rows.Close()
+			return err
+		}
+		reactions = append(reactions, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(reactions) == 0 {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM kudos WHERE story_id = ?`, s.ID); err != nil {
+		return err
+	}
+	for _, r := range reactions {
+		for _, u := range s.Recognized {
+			if u == r.giver {
+				continue // never kudos to yourself
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO kudos (giver, receiver, channel, message_ts, emoji, story_id, private, privacy_pending, created_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+				r.giver, u, r.channel, r.ts, r.emoji, s.ID, r.private, r.pending, r.created); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // SetShoutout records that the story's shoutout was posted as message ts
@@ -229,8 +279,7 @@ func (db *DB) SetShoutout(ctx context.Context, id int64, ts, permalink string) e
 	}
 	defer db.rollback(tx)
 
-	now := db.now()
-	if err := setShoutoutState(ctx, tx, id, shoutoutPosted, ts, permalink, "", now); err != nil {
+	if err := setShoutoutState(ctx, tx, id, shoutoutPosted, ts, permalink, ""); err != nil {
 		return fail("set shoutout", err)
 	}
 	if err := db.commit(tx); err != nil {
@@ -249,8 +298,7 @@ func (db *DB) SetShoutoutFailed(ctx context.Context, id int64, reason string) er
 	}
 	defer db.rollback(tx)
 
-	now := db.now()
-	if err := setShoutoutState(ctx, tx, id, shoutoutFailed, "", "", reason, now); err != nil {
+	if err := setShoutoutState(ctx, tx, id, shoutoutFailed, "", "", reason); err != nil {
 		return fail("set shoutout failed", err)
 	}
 	if err := db.commit(tx); err != nil {
@@ -259,10 +307,11 @@ func (db *DB) SetShoutoutFailed(ctx context.Context, id int64, reason string) er
 	return nil
 }
 
-func setShoutoutState(ctx context.Context, tx *sql.Tx, id int64, state, ts, permalink, reason string, now time.Time) error {
+func setShoutoutState(ctx context.Context, tx *sql.Tx, id int64, state, ts, permalink, reason string) error {
 	res, err := tx.ExecContext(ctx, `
-		UPDATE stories SET shoutout_state = ?, shoutout_ts = ?, permalink = ?, shoutout_error = ?, updated_at = ?
-		WHERE id = ?`, state, ts, permalink, reason, nanos(now), id)
+		UPDATE stories SET shoutout_state = ?, shoutout_ts = ?, permalink = ?, shoutout_error = ?,
+			lease_owner = '', lease_until = 0
+		WHERE id = ?`, state, ts, permalink, reason, id)
 	if err != nil {
 		return err
 	}
@@ -440,4 +489,76 @@ func execCount(ctx context.Context, tx *sql.Tx, query string, args ...any) (int,
 	}
 	n, err := res.RowsAffected()
 	return int(n), err
+}
+
+// queryStrings runs a query selecting one text column and returns its
+// values, never nil.
+func queryStrings(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]string, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []string{}
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// AddStoryMessage records a message of the bot's that shows story id's text
+// (see extramile.StoryMessage). Nothing is recorded for a story deleted
+// meanwhile.
+func (db *DB) AddStoryMessage(ctx context.Context, m extramile.StoryMessage) error {
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return fail("add story message", err)
+	}
+	defer db.rollback(tx)
+
+	if _, err := tx.ExecContext(ctx, `INSERT INTO story_messages (story_id, channel, ts, kind)
+		SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM stories WHERE id = ?1)
+		ON CONFLICT DO NOTHING`, m.StoryID, m.Channel, m.TS, string(m.Kind)); err != nil {
+		return fail("add story message", err)
+	}
+	if err := db.commit(tx); err != nil {
+		return fail("add story message", err)
+	}
+	return nil
+}
+
+// StoryMessages returns the recorded messages of the stories with the ids.
+func (db *DB) StoryMessages(ctx context.Context, ids ...int64) ([]extramile.StoryMessage, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return nil, fail("story messages", err)
+	}
+	defer tx.Rollback()
+
+	out := []extramile.StoryMessage{}
+	for _, id := range ids {
+		rows, err := tx.QueryContext(ctx, `SELECT channel, ts, kind FROM story_messages WHERE story_id = ? ORDER BY ts`, id)
+		if err != nil {
+			return nil, fail("story messages", err)
+		}
+		for rows.Next() {
+			m := extramile.StoryMessage{StoryID: id}
+			var kind string
+			if err := rows.Scan(&m.Channel, &m.TS, &kind); err != nil {
+				rows.Close()
+				return nil, fail("story messages", err)
+			}
+			m.Kind = extramile.StoryMessageKind(kind)
+			out = append(out, m)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fail("story messages", err)
+		}
+	}
+	return out, tx.Commit()
 }

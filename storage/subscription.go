@@ -50,20 +50,8 @@ func (db *DB) Subscriptions(ctx context.Context) ([]string, error) {
 	}
 	defer tx.Rollback()
 
-	rows, err := tx.QueryContext(ctx, `SELECT channel FROM subscriptions ORDER BY channel`)
+	channels, err := queryStrings(ctx, tx, `SELECT channel FROM subscriptions ORDER BY channel`)
 	if err != nil {
-		return nil, fail("subscriptions", err)
-	}
-	defer rows.Close()
-	channels := []string{}
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			return nil, fail("subscriptions", err)
-		}
-		channels = append(channels, c)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fail("subscriptions", err)
 	}
 	return channels, tx.Commit()

@@ -227,7 +227,7 @@ func TestPeriods_MatchRawRows(t *testing.T) {
 		if err := db.DeleteStory(ctx, stories[rng.IntN(len(stories))].ID); err != nil && extramile.ErrorCode(err) != extramile.ENOTFOUND {
 			t.Fatal(err)
 		}
-		if _, err := db.RemoveKudos(ctx, users[rng.IntN(len(users))], channels[rng.IntN(4)].id, fmt.Sprint(rng.IntN(250)), "tada"); err != nil {
+		if _, _, err := db.RemoveKudos(ctx, KudosTakeBack{Giver: users[rng.IntN(len(users))], Channel: channels[rng.IntN(4)].id, MessageTS: fmt.Sprint(rng.IntN(250)), Emoji: "tada"}); err != nil {
 			t.Fatal(err)
 		}
 	}
