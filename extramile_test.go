@@ -25,4 +25,3 @@ func TestCompareTS(t *testing.T) {
 		}
 	}
 }
-

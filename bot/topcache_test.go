@@ -94,10 +94,13 @@ func TestTopCacheIsClearedByWhatTakesCountsAway(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 	for name, change := range map[string]func(Store) error{
-		"edit":          func(s Store) error { return s.UpdateStory(ctx, &extramile.Story{}) },
-		"delete":        func(s Store) error { return s.DeleteStory(ctx, 1) },
-		"forget-me":     func(s Store) error { _, _, err := s.ForgetUser(ctx, "U1"); return err },
-		"kudos removed": func(s Store) error { _, _, err := s.RemoveKudos(ctx, storage.KudosTakeBack{Giver: "U1", Channel: "C1", MessageTS: "1.2", Emoji: "clap"}); return err },
+		"edit":      func(s Store) error { return s.UpdateStory(ctx, &extramile.Story{}) },
+		"delete":    func(s Store) error { return s.DeleteStory(ctx, 1) },
+		"forget-me": func(s Store) error { _, _, err := s.ForgetUser(ctx, "U1"); return err },
+		"kudos removed": func(s Store) error {
+			_, _, err := s.RemoveKudos(ctx, storage.KudosTakeBack{Giver: "U1", Channel: "C1", MessageTS: "1.2", Emoji: "clap"})
+			return err
+		},
 	} {
 		t.Run(name, func(t *testing.T) {
 			var c topCache
