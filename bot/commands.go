@@ -35,6 +35,11 @@ func (b *Bot) HandleCommand(ctx context.Context, cmd slack.SlashCommand) any {
 	case strings.HasPrefix(sub, "<@"):
 		return b.quickShare(ctx, cmd)
 	}
+	// Subcommands that take nothing after them say so, rather than ignore
+	// what they do not understand.
+	if rest != "" && noArguments[sub] {
+		return reply(compose.ExtraWords(sub, compose.FromSlack(rest)))
+	}
 	switch sub {
 	case "help":
 		return reply(compose.Help())
@@ -49,7 +54,7 @@ func (b *Bot) HandleCommand(ctx context.Context, cmd slack.SlashCommand) any {
 		if period == "" {
 			period = "month"
 		}
-		from, ok := b.periodStart(period)
+		from, ok := periodStart(period, b.now(), b.loc)
 		if !ok {
 			return reply(compose.Error("Use `/extramile top week`, `/extramile top month` or `/extramile top all`."))
 		}
@@ -71,16 +76,23 @@ func (b *Bot) HandleCommand(ctx context.Context, cmd slack.SlashCommand) any {
 	case "settings":
 		return reply(b.settings(ctx, cmd.UserID))
 	case "subscribe", "unsubscribe":
-		return reply(b.subscription(ctx, sub, cmd))
+		return reply(b.subscription(ctx, sub, rest, cmd))
 	case "quiet":
-		quiet, err := b.store.Quiet(ctx, cmd.UserID)
-		if err == nil {
-			err = b.store.SetQuiet(ctx, cmd.UserID, !quiet)
+		switch strings.ToLower(rest) {
+		case "":
+			quiet, err := b.store.Quiet(ctx, cmd.UserID)
+			if err != nil {
+				return fail(err)
+			}
+			return reply(compose.QuietState(quiet))
+		case "on", "off":
+			quiet := strings.EqualFold(rest, "on")
+			if err := b.store.SetQuiet(ctx, cmd.UserID, quiet); err != nil {
+				return fail(err)
+			}
+			return reply(compose.QuietChanged(quiet))
 		}
-		if err != nil {
-			return fail(err)
-		}
-		return reply(compose.QuietChanged(!quiet))
+		return reply(compose.Error("Use `/extramile quiet on` to stop kudos DMs, `/extramile quiet off` to get them again, or `/extramile quiet` to see which it is now."))
 	case "forget-me", "forgetme", "forget":
 		stories, kudos, err := b.store.CountSubmitted(ctx, cmd.UserID)
 		if err != nil {
@@ -122,14 +134,20 @@ func splitCommand(text string) (sub, rest string) {
 	return sub, rest
 }
 
-// periodStart maps a leaderboard period to its start (zero for all time).
-func (b *Bot) periodStart(period string) (time.Time, bool) {
-	now := b.now()
+// noArguments are the subcommands that take nothing after them.
+var noArguments = map[string]bool{"mine": true, "digest": true, "settings": true, "forget-me": true, "forgetme": true, "forget": true}
+
+// periodStart maps a leaderboard period to its start (zero for all time):
+// "week" is this calendar week (from Monday) and "month" this calendar
+// month, in loc, as the leaderboard's title says.
+func periodStart(period string, now time.Time, loc *time.Location) (time.Time, bool) {
 	switch period {
 	case "week":
-		return now.AddDate(0, 0, -7), true
+		from, _ := scheduler.WeekOf(now, loc)
+		return from, true
 	case "month":
-		return now.AddDate(0, -1, 0), true
+		from, _ := scheduler.MonthOf(now, loc)
+		return from, true
 	case "all":
 		return time.Time{}, true
 	}
@@ -141,7 +159,7 @@ func (b *Bot) periodStart(period string) (time.Time, bool) {
 func (b *Bot) openStoryModal(ctx context.Context, triggerID, channel, user string, prefill *extramile.Story) error {
 	meta := compose.ModalMetadata{}
 	if prefill != nil {
-		meta.StoryID = prefill.ID
+		meta.StoryID, meta.Version = prefill.ID, compose.StoryVersion(prefill)
 	} else if channel != "" && !strings.HasPrefix(channel, "D") && b.mayPostIn(ctx, channel) {
 		meta.Channel = channel
 	}
@@ -234,27 +252,55 @@ func (b *Bot) settings(ctx context.Context, user string) compose.Message {
 	return compose.Settings(v)
 }
 
-// subscription adds or removes the current channel from the scheduled posts.
-func (b *Bot) subscription(ctx context.Context, sub string, cmd slack.SlashCommand) compose.Message {
+// subscription adds or removes a channel from the scheduled posts: the one
+// named (`/extramile unsubscribe #kudos`), or else the one it is typed in.
+// Anything else after the subcommand is refused, and nothing changes.
+func (b *Bot) subscription(ctx context.Context, sub, rest string, cmd slack.SlashCommand) compose.Message {
 	if !b.isAdmin(ctx, cmd.UserID) {
 		return compose.NotAdmin(sub)
 	}
-	if strings.HasPrefix(cmd.ChannelID, "D") {
-		return compose.Error("Run this in the channel that should get the weekly prompts, roundups and digests.")
+	channel, ok := channelArgument(rest)
+	switch {
+	case !ok:
+		return compose.Error("`/extramile " + sub + "` takes one channel, like `/extramile " + sub + " #kudos`, or nothing to mean the channel you type it in. " +
+			"I didn't understand “" + compose.FromSlack(rest) + "”, so nothing changed.") // Error escapes
+	case channel == "":
+		channel = cmd.ChannelID
 	}
-	if m, ok := b.subscriptionGuard(ctx, sub, cmd.ChannelID); ok { // jobs_channels.go
+	if strings.HasPrefix(channel, "D") {
+		return compose.Error("Run this in the channel that should get the weekly prompts, roundups and digests, or name it: `/extramile " + sub + " #channel`.")
+	}
+	if m, ok := b.subscriptionGuard(ctx, sub, channel); ok { // jobs_channels.go
 		return m
 	}
 	if sub == "subscribe" {
-		added, err := b.store.Subscribe(ctx, cmd.ChannelID, cmd.UserID)
+		added, err := b.store.Subscribe(ctx, channel, cmd.UserID)
 		if err != nil {
 			return compose.Error(extramile.ErrorMessage(err))
 		}
-		return compose.Subscribed(cmd.ChannelID, added)
+		return compose.Subscribed(channel, added)
 	}
-	removed, err := b.store.Unsubscribe(ctx, cmd.ChannelID)
+	removed, err := b.store.Unsubscribe(ctx, channel)
 	if err != nil {
 		return compose.Error(extramile.ErrorMessage(err))
 	}
-	return compose.Unsubscribed(cmd.ChannelID, removed)
+	return compose.Unsubscribed(channel, removed)
+}
+
+// channelMention matches one channel as Slack sends it in a slash command's
+// text with should_escape on: "<#C123|name>" (or "<#C123>").
+var channelMention = regexp.MustCompile(`^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$`)
+
+// channelArgument reads the channel a subcommand names: "" for none, and ok
+// false for anything that is not exactly one channel.
+func channelArgument(rest string) (channel string, ok bool) {
+	rest = strings.TrimSpace(rest)
+	if rest == "" {
+		return "", true
+	}
+	m := channelMention.FindStringSubmatch(rest)
+	if m == nil {
+		return "", false
+	}
+	return m[1], true
 }

@@ -125,6 +125,9 @@ func (b *Bot) editStory(ctx context.Context, user string, form compose.StoryForm
 	if !b.mayChange(ctx, user, s) {
 		return extramile.Errorf(extramile.EFORBIDDEN, "Only the person who shared this story, or an admin, can edit it.")
 	}
+	if v := form.Meta.Version; v != 0 && v != compose.StoryVersion(s) {
+		return extramile.Errorf(extramile.ECONFLICT, "This story was changed since you opened this form. Copy your text if you need it, close the form and open it again from the shoutout's menu to edit the latest version.")
+	}
 	s.Recognized, s.Text, s.Audience, s.Way = form.Recognized, form.Text, form.Audience, form.Way
 	if err := b.store.UpdateStory(ctx, s); err != nil {
 		return err
@@ -180,8 +183,12 @@ func (b *Bot) blockAction(ctx context.Context, cb slack.InteractionCallback, a *
 	case compose.ActionForgetCancel:
 		b.goBackground(ctx, func(ctx context.Context) { _ = b.respond(ctx, cb.ResponseURL, true, compose.ForgetMeCancelled()) })
 	case compose.ActionDeleteConfirm:
-		id, _ := strconv.ParseInt(a.Value, 10, 64)
-		b.deleteStory(ctx, cb, id, tell)
+		id, version, err := compose.ParseStoryRef(a.Value)
+		if err != nil {
+			tell(compose.Error("That button is out of date. Open the shoutout's menu again to delete the story."))
+			return
+		}
+		b.deleteStory(ctx, cb, id, version, tell)
 	case compose.ActionDeleteCancel:
 		b.goBackground(ctx, func(ctx context.Context) { _ = b.respond(ctx, cb.ResponseURL, true, compose.DeleteCancelled()) })
 	}
@@ -206,11 +213,22 @@ func (b *Bot) changeableStory(ctx context.Context, user string, id int64, tell f
 	return s, true
 }
 
-// deleteStory removes a story after its author confirmed, and turns its
-// shoutout into a short note.
-func (b *Bot) deleteStory(ctx context.Context, cb slack.InteractionCallback, id int64, tell func(compose.Message)) {
+// deleteStory removes a story after its author confirmed, turns its shoutout
+// into a short note and removes its text from the DMs that showed it. A
+// confirmation shown before the story was edited deletes nothing: the person
+// sees the story as it is now and confirms again.
+func (b *Bot) deleteStory(ctx context.Context, cb slack.InteractionCallback, id, version int64, tell func(compose.Message)) {
 	s, ok := b.changeableStory(ctx, cb.User.ID, id, tell)
 	if !ok {
+		return
+	}
+	if version != 0 && version != compose.StoryVersion(s) {
+		tell(compose.DeleteConfirmChanged(s))
+		return
+	}
+	dms, err := b.store.StoryMessages(ctx, s.ID)
+	if err != nil {
+		tell(compose.Error(extramile.ErrorMessage(err)))
 		return
 	}
 	if err := b.store.DeleteStory(ctx, s.ID); err != nil {
@@ -220,6 +238,7 @@ func (b *Bot) deleteStory(ctx context.Context, cb slack.InteractionCallback, id 
 	b.log.Info("story deleted", "story", s.ID, "by", cb.User.ID)
 	b.goBackground(ctx, func(ctx context.Context) {
 		b.removeShoutout(ctx, s)
+		b.removeFromDMs(ctx, dms)
 		done := compose.Message{Text: "The story was deleted and no longer counts anywhere."}
 		if cb.ResponseURL == "" || b.respond(ctx, cb.ResponseURL, true, done) != nil {
 			b.postEphemeral(ctx, s.Channel, cb.User.ID, done)
@@ -261,18 +280,44 @@ func (b *Bot) removeShoutout(ctx context.Context, s *extramile.Story) {
 	}
 }
 
+// removeFromDMs replaces the bot's DMs that showed a deleted story's text
+// with a short note: forgetting a story forgets it everywhere the bot wrote it.
+func (b *Bot) removeFromDMs(ctx context.Context, dms []extramile.StoryMessage) {
+	for _, m := range dms {
+		err := b.retry(ctx, dmAttempts, func(ctx context.Context) error {
+			return b.update(ctx, m.Channel, m.TS, compose.RemovedShoutout())
+		})
+		if err != nil {
+			b.log.Warn("story deleted, but a DM showing it was not updated", "story", m.StoryID, "channel", m.Channel, "error", err)
+		}
+	}
+}
+
 // forgetMe deletes every story the user shared and every kudos they gave,
-// after they confirmed, and removes the text of those stories' shoutouts.
+// after they confirmed, and removes the text of those stories from their
+// shoutouts and from the DMs that showed it.
 func (b *Bot) forgetMe(ctx context.Context, cb slack.InteractionCallback, tell func(compose.Message)) {
 	user := cb.User.ID
 	var shoutouts []*extramile.Story
+	var ids []int64
 	mine, _, err := b.store.StoriesFor(ctx, user, 0, 0)
-	if err == nil {
-		for _, s := range mine {
-			if s.Author == user && s.ShoutoutTS != "" {
-				shoutouts = append(shoutouts, s)
-			}
+	if err != nil {
+		tell(compose.Error(extramile.ErrorMessage(err)))
+		return
+	}
+	for _, s := range mine {
+		if s.Author != user {
+			continue
 		}
+		ids = append(ids, s.ID)
+		if s.ShoutoutTS != "" {
+			shoutouts = append(shoutouts, s)
+		}
+	}
+	dms, err := b.store.StoryMessages(ctx, ids...)
+	if err != nil {
+		tell(compose.Error(extramile.ErrorMessage(err)))
+		return
 	}
 	stories, kudos, err := b.store.ForgetUser(ctx, user)
 	if err != nil {
@@ -287,6 +332,7 @@ func (b *Bot) forgetMe(ctx context.Context, cb slack.InteractionCallback, tell f
 		for _, s := range shoutouts {
 			b.removeShoutout(ctx, s)
 		}
+		b.removeFromDMs(ctx, dms)
 	})
 }
 

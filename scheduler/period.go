@@ -23,6 +23,18 @@ func PreviousMonth(t time.Time, loc *time.Location) (from, to time.Time) {
 	return startOfDay(y, m-1, 1, loc), startOfDay(y, m, 1, loc)
 }
 
+// WeekOf returns the week (Monday to Sunday) containing t, in loc (nil
+// means UTC), as the half-open interval [from, to): from is the first
+// instant of its Monday and to that of the next Monday.
+func WeekOf(t time.Time, loc *time.Location) (from, to time.Time) {
+	if loc == nil {
+		loc = time.UTC
+	}
+	y, m, d := t.In(loc).Date()
+	back := (int(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Weekday()) + 6) % 7 // days since Monday
+	return startOfDay(y, m, d-back, loc), startOfDay(y, m, d-back+7, loc)
+}
+
 // WeekIndex numbers the ISO weeks (Monday to Sunday, by t's date in loc; nil
 // means UTC) so that consecutive weeks differ by exactly 1, across year
 // boundaries too. Week 0 is the one containing 1 January 1970. Use it to

@@ -117,3 +117,33 @@ func TestWeekIndex(t *testing.T) {
 		t.Errorf("WeekIndex(1969-12-28, a Sunday) = %d, want %d", got, want)
 	}
 }
+
+func TestWeekOf(t *testing.T) {
+	ny, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name     string
+		t        time.Time
+		loc      *time.Location
+		from, to string
+	}{
+		{"a Wednesday", time.Date(2026, 12, 9, 15, 0, 0, 0, time.UTC), time.UTC, "2026-12-07T00:00:00Z", "2026-12-14T00:00:00Z"},
+		{"a Monday at midnight", time.Date(2026, 12, 7, 0, 0, 0, 0, time.UTC), time.UTC, "2026-12-07T00:00:00Z", "2026-12-14T00:00:00Z"},
+		{"a Sunday night", time.Date(2026, 12, 13, 23, 59, 0, 0, time.UTC), time.UTC, "2026-12-07T00:00:00Z", "2026-12-14T00:00:00Z"},
+		{"Monday in UTC, still Sunday in New York", time.Date(2026, 12, 14, 3, 0, 0, 0, time.UTC), ny, "2026-12-07T00:00:00-05:00", "2026-12-14T00:00:00-05:00"},
+		{"across the year", time.Date(2027, 1, 1, 12, 0, 0, 0, time.UTC), time.UTC, "2026-12-28T00:00:00Z", "2027-01-04T00:00:00Z"},
+		{"the week DST ends", time.Date(2026, 11, 3, 12, 0, 0, 0, time.UTC), ny, "2026-11-02T00:00:00-05:00", "2026-11-09T00:00:00-05:00"},
+		{"the week DST begins", time.Date(2027, 3, 12, 12, 0, 0, 0, time.UTC), ny, "2027-03-08T00:00:00-05:00", "2027-03-15T00:00:00-04:00"},
+	}
+	for _, tt := range tests {
+		from, to := WeekOf(tt.t, tt.loc)
+		if got := from.Format(time.RFC3339); got != tt.from {
+			t.Errorf("%s: from %s, want %s", tt.name, got, tt.from)
+		}
+		if got := to.Format(time.RFC3339); got != tt.to {
+			t.Errorf("%s: to %s, want %s", tt.name, got, tt.to)
+		}
+	}
+}

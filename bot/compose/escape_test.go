@@ -5,6 +5,10 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/slack-go/slack"
+
+	"github.com/extramile/extramile"
 )
 
 func TestEscape(t *testing.T) {
@@ -206,7 +210,7 @@ func TestQuoteChunksGiveTheStoryBackWhole(t *testing.T) {
 		return unescapeEntities(strings.Join(lines, "\n"))
 	}
 	for _, text := range []string{longText(), strings.Repeat("&", 3000), story().Text, strings.Repeat("word ", 600)} {
-		chunks := quoteChunks(text, maxSectionText, undeliverableChunks)
+		chunks := quoteChunks(text, maxSectionText, storyChunks)
 		for i, c := range chunks {
 			if n := utf8.RuneCountInString(c); n > maxSectionText {
 				t.Errorf("chunk %d has %d runes, max %d", i, n, maxSectionText)
@@ -248,6 +252,53 @@ func TestFromSlack(t *testing.T) {
 		}
 		if err := safeMrkdwn(Escape(got)); err != "" {
 			t.Errorf("Escape(FromSlack(%q)): %s", tt.in, err)
+		}
+	}
+}
+
+// TestShoutoutAndThankYouShowTheWholeStory checks that any story the form
+// accepts (up to MaxStoryLength, whatever it holds) appears complete in the
+// shoutout and in the thank-you DM, over several sections when it must, and
+// never cut.
+func TestShoutoutAndThankYouShowTheWholeStory(t *testing.T) {
+	texts := []string{
+		story().Text,
+		longText(),
+		strings.Repeat("&", extramile.MaxStoryLength),
+		strings.Repeat("<>", extramile.MaxStoryLength/2),
+		strings.Repeat("&\n", extramile.MaxStoryLength/2),
+		strings.Repeat("word ", extramile.MaxStoryLength/5),
+		strings.Repeat("é😀", extramile.MaxStoryLength/2),
+	}
+	for _, text := range texts {
+		if err := extramile.ValidateText(text); err != nil {
+			t.Fatalf("test story not accepted by the form: %v", err)
+		}
+		s := story()
+		s.Text = text
+		for name, m := range map[string]Message{"shoutout": Shoutout(s, "clap"), "thank-you DM": ThankYouDM(s, "https://x.slack.com/archives/C1/p1")} {
+			var quoted []string
+			for _, b := range m.Blocks {
+				sec, ok := b.(*slack.SectionBlock)
+				if !ok || sec.Text == nil {
+					continue
+				}
+				if n := utf8.RuneCountInString(sec.Text.Text); n > maxSectionText {
+					t.Errorf("%s: a section has %d runes, max %d", name, n, maxSectionText)
+				}
+				for _, l := range strings.Split(sec.Text.Text, "\n") {
+					if strings.HasPrefix(l, "> ") {
+						quoted = append(quoted, strings.TrimPrefix(l, "> "))
+					}
+				}
+			}
+			got := unescapeEntities(strings.Join(quoted, "\n"))
+			if want := strings.TrimSpace(text); !lineWrapEqual(got, want) || strings.HasSuffix(got, "…") {
+				t.Errorf("%s of a %d-rune story does not show it whole:\n got %.80q…\nwant %.80q…", name, utf8.RuneCountInString(text), got, want)
+			}
+			if err := Check(m, false); err != nil {
+				t.Errorf("%s: %v", name, err)
+			}
 		}
 	}
 }

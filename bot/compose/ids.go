@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/extramile/extramile"
 )
 
 // CallbackStory is the callback_id of the story modal, for sharing and for
@@ -36,7 +38,7 @@ const (
 	// MenuValue(MenuEdit, id) and MenuValue(MenuDelete, id).
 	ActionStoryMenu = "story_menu"
 	// ActionDeleteConfirm and ActionDeleteCancel are the buttons of
-	// DeleteConfirm; their value is the story ID in decimal.
+	// DeleteConfirm; their value is StoryRefValue of the story shown.
 	ActionDeleteConfirm = "delete_confirm"
 	ActionDeleteCancel  = "delete_cancel"
 	// ActionMinePage is the "Newer" and "Older" buttons of Mine; the value is
@@ -76,3 +78,29 @@ func ParseMenuValue(v string) (verb string, storyID int64, err error) {
 	}
 	return verb, storyID, nil
 }
+
+// StoryRefValue names a story as a button shows it: "<id>:<version>", the
+// version being the time it was last changed (UpdatedAt, in Unix
+// nanoseconds). A button left over from before an edit then refers to the
+// story as it was shown, and the bot can tell.
+func StoryRefValue(s *extramile.Story) string {
+	return strconv.FormatInt(s.ID, 10) + ":" + strconv.FormatInt(s.UpdatedAt.UnixNano(), 10)
+}
+
+// ParseStoryRef reads StoryRefValue; a bare ID (buttons of older versions)
+// has version 0, meaning "any".
+func ParseStoryRef(v string) (id, version int64, err error) {
+	idText, verText, hasVersion := strings.Cut(v, ":")
+	if id, err = strconv.ParseInt(idText, 10, 64); err != nil || id <= 0 {
+		return 0, 0, fmt.Errorf("parse story ref %q: bad id", v)
+	}
+	if hasVersion {
+		if version, err = strconv.ParseInt(verText, 10, 64); err != nil {
+			return 0, 0, fmt.Errorf("parse story ref %q: %w", v, err)
+		}
+	}
+	return id, version, nil
+}
+
+// StoryVersion is the version StoryRefValue and ModalMetadata carry.
+func StoryVersion(s *extramile.Story) int64 { return s.UpdatedAt.UnixNano() }

@@ -12,14 +12,30 @@ import (
 // maxKudosGivers is how many givers KudosSummaryDM names.
 const maxKudosGivers = 20
 
-// QuietChanged confirms `/extramile quiet`: quiet is the new setting.
+// QuietChanged confirms `/extramile quiet on|off`: quiet is the new setting.
 func QuietChanged(quiet bool) Message {
 	if quiet {
-		return simple(":zipper_mouth_face: Kudos DMs are off. People can still give you kudos; I just won't tell you every day. " +
-			"`/extramile quiet` turns them back on.")
+		return simple(":zipper_mouth_face: Quiet is on: no more kudos DMs. People can still give you kudos; I just won't tell you every day. " +
+			"`/extramile quiet off` turns them back on.")
 	}
-	return simple(":bell: Kudos DMs are on: once a day at most, I'll tell you who sent you kudos. " +
-		"`/extramile quiet` turns them off.")
+	return simple(":bell: Quiet is off: kudos DMs are on, once a day at most, telling you who sent you kudos. " +
+		"`/extramile quiet on` turns them off.")
+}
+
+// QuietState answers `/extramile quiet` on its own: whether kudos DMs are
+// off (quiet) and how to change it.
+func QuietState(quiet bool) Message {
+	if quiet {
+		return simple(":zipper_mouth_face: Quiet is on: you get no kudos DMs. `/extramile quiet off` turns them back on.")
+	}
+	return simple(":bell: Quiet is off: once a day at most, I DM you who sent you kudos. `/extramile quiet on` turns that off.")
+}
+
+// ExtraWords answers a subcommand that takes nothing after it but was given
+// something (as the person typed it): nothing was done.
+func ExtraWords(sub, extra string) Message {
+	return Error("`/extramile " + sub + "` takes nothing after it, and I didn't understand “" + extra +
+		"”, so I did nothing. Try `/extramile " + sub + "` on its own, or `/extramile help`.") // Error escapes
 }
 
 // KudosSummaryDM is the one DM a day that tells a person who gave them

@@ -14,6 +14,7 @@ import (
 // ModalMetadata is what the story modal carries in its private_metadata.
 type ModalMetadata struct {
 	StoryID int64  `json:"story_id,omitempty"` // the story being edited; 0 when sharing a new one
+	Version int64  `json:"version,omitempty"`  // StoryVersion of the story being edited, as the modal shows it
 	Channel string `json:"channel,omitempty"`  // where the command was typed, when known
 }
 

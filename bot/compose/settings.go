@@ -90,7 +90,7 @@ func Settings(v SettingsView) Message {
 	blocks = append(blocks, section(kudos))
 
 	if v.IsAdmin {
-		blocks = append(blocks, contextBlock("You're an admin: run `/extramile subscribe` or `/extramile unsubscribe` in a channel to add or remove it. "+
+		blocks = append(blocks, contextBlock("You're an admin: run `/extramile subscribe` or `/extramile unsubscribe` in a channel (or name one: `/extramile subscribe #kudos`) to add or remove it. "+
 			"The times, the time zone, the kudos emoji and the daily limit are set in Extra Mile's configuration where it runs."))
 	} else {
 		blocks = append(blocks, contextBlock("Only admins can change these. Ask one if something should be different."))

@@ -18,7 +18,8 @@ import (
 // it: the bot decides who may use it (see NotStoryAuthor, DeleteConfirm).
 func Shoutout(s *extramile.Story, kudosEmoji ...string) Message {
 	head := ":sparkles: *Thank you, " + thanked(s.Recognized) + ", for going the extra mile!*"
-	sec := section(head + "\n" + quoteMax(s.Text, maxSectionText-utf8Len(head)-1))
+	story := storySections(head, s.Text)
+	sec := story[0]
 	if s.ID > 0 {
 		sec.Accessory = slack.NewAccessory(&slack.OverflowBlockElement{
 			Type:     slack.METOverflow,
@@ -29,7 +30,10 @@ func Shoutout(s *extramile.Story, kudosEmoji ...string) Message {
 			},
 		})
 	}
-	blocks := []slack.Block{sec}
+	blocks := []slack.Block{}
+	for _, sec := range story {
+		blocks = append(blocks, sec)
+	}
 	if w := wayLine(s); w != "" {
 		blocks = append(blocks, contextBlock(w))
 	}
@@ -99,11 +103,11 @@ func RemovedShoutout() Message {
 }
 
 // DeleteConfirm asks the person who shared a story, ephemerally, whether to
-// delete it: ActionDeleteConfirm (danger) or ActionDeleteCancel, both with the
-// story ID as value. (Slack's overflow menu takes one confirm dialog for all
+// delete it: ActionDeleteConfirm (danger) or ActionDeleteCancel, both with
+// StoryRefValue as value. (Slack's overflow menu takes one confirm dialog for all
 // its options, so deleting asks here instead of in the menu.)
 func DeleteConfirm(s *extramile.Story) Message {
-	id := strconv.FormatInt(s.ID, 10)
+	id := StoryRefValue(s)
 	text := "*Delete your story about " + thanked(s.Recognized) + "?*\n" +
 		"The shoutout will say it was removed, and the story is gone for good."
 	return Message{
@@ -135,7 +139,10 @@ func NotStoryAuthor() Message {
 // The bot sends it to each recognized person other than the author.
 func ThankYouDM(s *extramile.Story, permalink string) Message {
 	head := ":sparkles: *Thank you for going the extra mile!*\n" + Mention(s.Author) + " wrote down what you did:"
-	blocks := []slack.Block{section(head + "\n" + quoteMax(s.Text, maxSectionText-utf8Len(head)-1))}
+	var blocks []slack.Block
+	for _, sec := range storySections(head, s.Text) {
+		blocks = append(blocks, sec)
+	}
 	var ctx []string
 	if len(s.Recognized) > 1 {
 		ctx = append(ctx, "Thanked in this story: "+mentions(s.Recognized)+".")
@@ -177,10 +184,27 @@ func Confirmation(s *extramile.Story, permalink string) Message {
 	}
 }
 
-// undeliverableChunks is how many sections Undeliverable may use to give a
-// story back whole: a story of MaxStoryLength characters that all need
-// escaping takes five.
-const undeliverableChunks = 8
+// storyChunks is how many sections a message may use to show a story whole:
+// a story of MaxStoryLength characters that all need escaping takes five.
+const storyChunks = 8
+
+// storySections shows head and, quoted below it, the whole story: in one
+// section when both fit in one, otherwise head alone and then the story in
+// as many sections as it needs. Whatever the story form accepts is shown
+// complete, never cut.
+func storySections(head, text string) []*slack.SectionBlock {
+	if quoted, complete := renderUpTo(strings.TrimSpace(text), maxSectionText-utf8Len(head)-1, true); complete {
+		if quoted == "" || quoted == "> " {
+			return []*slack.SectionBlock{section(head)}
+		}
+		return []*slack.SectionBlock{section(head + "\n" + quoted)}
+	}
+	out := []*slack.SectionBlock{section(head)}
+	for _, c := range quoteChunks(text, maxSectionText, storyChunks) {
+		out = append(out, section(c))
+	}
+	return out
+}
 
 // Reasons a story could not be posted, for Undeliverable.
 const (
@@ -218,7 +242,7 @@ func Undeliverable(s *extramile.Story, channelID, reason string) Message {
 	}
 	head := ":inbox_tray: *I couldn't post your story about " + thanked(s.Recognized) + ", but nothing is lost.*\n" + why
 	blocks := []slack.Block{section(head)}
-	if chunks := quoteChunks(s.Text, maxSectionText, undeliverableChunks); len(chunks) > 0 {
+	if chunks := quoteChunks(s.Text, maxSectionText, storyChunks); len(chunks) > 0 {
 		blocks = append(blocks, contextBlock("Here is your story, ready to copy:"))
 		for _, c := range chunks {
 			blocks = append(blocks, section(c))
@@ -240,4 +264,15 @@ func Undeliverable(s *extramile.Story, channelID, reason string) Message {
 // simple is a one-section message whose fallback is the same text.
 func simple(text string) Message {
 	return Message{Text: fallback(text), Blocks: []slack.Block{section(text)}}
+}
+
+// DeleteConfirmChanged answers a delete confirmation that was shown before
+// the story was edited: nothing was deleted, and the story as it is now is
+// shown to confirm again.
+func DeleteConfirmChanged(s *extramile.Story) Message {
+	m := DeleteConfirm(s)
+	note := section(":warning: *This story was changed since you asked to delete it, so nothing was deleted.* Here it is as it is now.")
+	m.Blocks = append([]slack.Block{note}, m.Blocks...)
+	m.Text = fallback("This story was changed since you asked to delete it, so nothing was deleted.")
+	return m
 }

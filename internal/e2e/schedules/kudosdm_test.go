@@ -28,7 +28,7 @@ func TestKudosSummaryDM(t *testing.T) {
 	t.Parallel()
 	h := apptest.New(t, func(c *config.Config) { c.KudosDMSchedule = "@every 1s" })
 	h.Start()
-	if p := apptest.AckPayload(t, h.Command(apptest.Carol, apptest.General, "quiet")); !strings.Contains(fmtAny(p), "DMs are off") {
+	if p := apptest.AckPayload(t, h.Command(apptest.Carol, apptest.General, "quiet on")); !strings.Contains(fmtAny(p), "no more kudos DMs") {
 		t.Fatalf("quiet: %v", p)
 	}
 	forBob := share(h, apptest.Alice, apptest.General, "took the customer call at 3am", apptest.Bob, apptest.Carol)
