@@ -35,6 +35,9 @@ const (
 	logKeyMigration = "migration"
 )
 
+// errReadOnly is the error of a write on a database opened by OpenReadOnly.
+var errReadOnly = errors.New("the database was opened read-only")
+
 // defaultBusyTimeout is how long a connection waits for another's lock.
 const defaultBusyTimeout = 5 * time.Second
 
@@ -52,6 +55,9 @@ type DB struct {
 	gate   writeGate              // one write transaction at a time, urgent ones first
 	holder atomic.Pointer[sql.Tx] // the write transaction holding the gate
 	path   string
+
+	readOnly bool   // opened by OpenReadOnly: no writer, never written
+	tempDir  string // a migrated copy OpenReadOnly reads through, removed by Close
 
 	closeOnce sync.Once
 	closeErr  error
@@ -162,11 +168,15 @@ func escapePath(p string) string {
 // Close closes the database. It is safe to call more than once.
 func (db *DB) Close() error {
 	db.closeOnce.Do(func() {
+		if db.readOnly {
+			db.closeErr = db.db.Close()
+			return
+		}
 		// Let SQLite refresh its planner statistics if it thinks they help.
 		if _, err := db.db.Exec("PRAGMA analysis_limit = 400; PRAGMA optimize"); err != nil {
 			db.logger().Warn("optimize database", logKeyPath, db.path, "err", err)
 		}
-		db.closeErr = errors.Join(db.w.Close(), db.db.Close())
+		db.closeErr = errors.Join(db.w.Close(), db.db.Close(), db.removeTemp())
 	})
 	return db.closeErr
 }
@@ -193,6 +203,9 @@ func (db *DB) now() time.Time {
 // lock from the start, so its reads and writes are one atomic step).
 // It waits for the write gate (see writeGate); commit or rollback ends it.
 func (db *DB) beginWrite(ctx context.Context) (*sql.Tx, error) {
+	if db.readOnly {
+		return nil, errReadOnly
+	}
 	if err := db.gate.acquire(ctx); err != nil {
 		return nil, err
 	}

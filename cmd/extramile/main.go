@@ -97,7 +97,11 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintf(stderr, "extramile export: no database at %s (set --db or EXTRAMILE_DB_PATH)\n", path)
 		return 1
 	}
-	db, err := storage.Open(ctx, path)
+	db, err := storage.OpenReadOnly(ctx, path) // never changes the file, whatever it is
+	if errors.Is(err, storage.ErrNotExtraMile) {
+		fmt.Fprintf(stderr, "extramile export: %s is not an Extra Mile database (%v); check --db or EXTRAMILE_DB_PATH\n", path, err)
+		return 1
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "extramile export: %v\n", err)
 		return 1

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/extramile/extramile"
 	"github.com/extramile/extramile/internal/slackfake"
 )
 
@@ -138,12 +139,17 @@ func TestRunsFromTheEnvironment(t *testing.T) {
 }
 
 func TestExportErrors(t *testing.T) {
+	notes := filepath.Join(t.TempDir(), "notes.txt")
+	if err := os.WriteFile(notes, []byte("meeting notes, not a database, long enough to look like a file"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		args []string
 		want string
 	}{
 		{[]string{"export", "--format", "xml"}, "--format must be json or csv"},
 		{[]string{"export", "--db", filepath.Join(t.TempDir(), "missing.db")}, "no database at"},
+		{[]string{"export", "--db", notes}, "is not an Extra Mile database"},
 	}
 	for _, tt := range tests {
 		var out, errOut bytes.Buffer
@@ -153,5 +159,35 @@ func TestExportErrors(t *testing.T) {
 		if !strings.Contains(errOut.String(), tt.want) {
 			t.Errorf("%v: stderr %q lacks %q", tt.args, errOut.String(), tt.want)
 		}
+	}
+}
+
+// TestExportNeverChangesTheFile exports a database written by the first
+// version (it lacks this version's migrations): the export has every story,
+// and the file is the same to the byte afterwards (export used to migrate
+// it, and failed on a file it could not write).
+func TestExportNeverChangesTheFile(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("..", "..", "storage", "testdata", "v0001.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(t.TempDir(), "backup.db")
+	if err := os.WriteFile(db, raw, 0o400); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	if code := run(context.Background(), []string{"export", "--db", db}, &out, &errOut); code != 0 {
+		t.Fatalf("export: exit %d: %s", code, errOut.String())
+	}
+	var got extramile.Export
+	if err := json.Unmarshal(out.Bytes(), &got); err != nil || len(got.Stories) != 4 {
+		t.Fatalf("export: %d stories, %v", len(got.Stories), err)
+	}
+	after, err := os.ReadFile(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(after, raw) {
+		t.Error("export changed the database file")
 	}
 }
