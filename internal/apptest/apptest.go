@@ -177,6 +177,60 @@ func (h *Harness) Exited() (err error, ok bool) {
 	}
 }
 
+// Process is another run of the program on the same fake Slack and the same
+// database: a second replica, or the new process of a rolling deploy.
+type Process struct {
+	h      *Harness
+	cancel context.CancelFunc
+	done   chan error
+	Logs   *SyncBuffer
+}
+
+// StartAnother starts another process with the harness's configuration and
+// waits until it has connected over Socket Mode. The test's cleanup stops it.
+func (h *Harness) StartAnother() *Process {
+	h.T.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	p := &Process{h: h, cancel: cancel, done: make(chan error, 1), Logs: &SyncBuffer{}}
+	m := &app.Main{Config: h.Config, Logger: h.Config.Logger(p.Logs)}
+	go func() { p.done <- m.Run(ctx) }()
+	h.T.Cleanup(func() {
+		_ = p.Stop()
+		if h.T.Failed() {
+			h.T.Logf("logs of the other process:\n%s", p.Logs.String())
+		}
+	})
+	h.connections++
+	wctx, wcancel := context.WithTimeout(context.Background(), Timeout)
+	defer wcancel()
+	select {
+	case err := <-p.done:
+		p.done = nil
+		h.T.Fatalf("the other process stopped while starting: %v", err)
+	case err := <-waitErr(func() error { return h.Slack.WaitConnected(wctx, h.connections) }):
+		if err != nil {
+			h.T.Fatalf("the other process did not connect: %v", err)
+		}
+	}
+	return p
+}
+
+// Stop stops the process as SIGTERM does, waiting for it as Harness.Stop.
+func (p *Process) Stop() error {
+	if p.done == nil {
+		return nil
+	}
+	p.cancel()
+	defer func() { p.done = nil }()
+	select {
+	case err := <-p.done:
+		return err
+	case <-time.After(10 * time.Second):
+		p.h.T.Errorf("the other process took more than 10 s to stop")
+		return errors.New("stop timed out")
+	}
+}
+
 // Restart stops the program and starts it again on the same database.
 func (h *Harness) Restart() {
 	h.T.Helper()

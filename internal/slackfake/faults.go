@@ -5,6 +5,7 @@ import (
 	"math"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 )
 
@@ -15,6 +16,8 @@ type fault struct {
 	status     int    // ServerErrorNext
 	retryAfter int    // RateLimitNext (seconds)
 	rateLimit  bool
+	hold       chan struct{} // HoldNext: closed to let the call through
+	arrived    chan struct{} // HoldNext: closed when the call arrives
 }
 
 // FailNext makes the next n calls of method answer HTTP 200 {"ok":false,"error":errCode}.
@@ -34,6 +37,18 @@ func (s *Server) RateLimitNext(method string, n int, retryAfter int) {
 // an HTML body, as Slack does; slack-go reports a slack.StatusCodeError.
 func (s *Server) ServerErrorNext(method string, n int, status int) {
 	s.addFault(method, &fault{n: n, status: status})
+}
+
+// HoldNext holds the next call of method before the server acts on it (as a
+// slow Slack would), until release is called or the server closes; the call
+// then goes on as usual. arrived is closed once the call is held. It lets a
+// test put something in between: a second process starting while the first
+// one's post is under way.
+func (s *Server) HoldNext(method string) (arrived <-chan struct{}, release func()) {
+	f := &fault{n: 1, hold: make(chan struct{}), arrived: make(chan struct{})}
+	s.addFault(method, f)
+	var once sync.Once
+	return f.arrived, func() { once.Do(func() { close(f.hold) }) }
 }
 
 func (s *Server) addFault(method string, f *fault) {
@@ -143,6 +158,14 @@ func (s *Server) injectFault(w http.ResponseWriter, method string, req *request)
 	}
 	s.mu.Unlock()
 
+	if f != nil && f.hold != nil {
+		close(f.arrived)
+		select {
+		case <-f.hold:
+		case <-s.done:
+		}
+		return false
+	}
 	switch {
 	case limited:
 		w.Header().Set("Retry-After", strconv.Itoa(retryAfter))
