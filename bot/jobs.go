@@ -27,22 +27,11 @@ const roundupKudosLookup = 50
 // digestTopN is how many most-recognized people a digest names.
 const digestTopN = 5
 
-// roundupMaxDays bounds how far back a roundup reaches when the channel's
-// last roundup is older (the bot was down, or the schedule is monthly).
-const roundupMaxDays = 42
-
 // kudosRun is the run ledger's "channel" for a kudos summary run as a whole
 // (each person's DM has its own entry, keyed by their user ID): the latest
 // done run starts the next run's window, so each kudos is summarized once
 // whatever the schedule.
 const kudosRun = "*"
-
-// Windows of the kudos summary: the first run looks back a day, a run after
-// a long pause at most a week.
-const (
-	kudosFirstWindow = 24 * time.Hour
-	kudosMaxWindow   = 7 * 24 * time.Hour
-)
 
 // PromptJob posts the weekly prompt in every channel that gets scheduled posts.
 func (b *Bot) PromptJob(ctx context.Context, scheduledAt time.Time) error {
@@ -72,16 +61,11 @@ func promptFor(scheduledAt time.Time, loc *time.Location, lastWeek int) compose.
 // RoundupJob thanks everyone recognized since the channel's last roundup.
 func (b *Bot) RoundupJob(ctx context.Context, scheduledAt time.Time) error {
 	return b.fanOut(ctx, JobRoundup, scheduledAt, func(ctx context.Context, channel string) (compose.Message, error) {
-		since, err := b.store.LastRun(ctx, JobRoundup, channel)
+		last, err := b.store.LastRun(ctx, JobRoundup, channel)
 		if err != nil {
 			return compose.Message{}, err
 		}
-		switch {
-		case since.IsZero():
-			since = scheduledAt.AddDate(0, 0, -7) // the channel's first roundup: one week
-		case since.Before(scheduledAt.AddDate(0, 0, -roundupMaxDays)):
-			since = scheduledAt.AddDate(0, 0, -roundupMaxDays) // after a long pause: bounded
-		}
+		since := roundupSince(last, scheduledAt) // rules.go
 		stories, err := b.store.Stories(ctx, storage.StoryFilter{From: since, To: scheduledAt, Scope: channel})
 		if err != nil {
 			return compose.Message{}, err
@@ -116,16 +100,12 @@ func (b *Bot) DigestJob(ctx context.Context, scheduledAt time.Time) error {
 // twice.
 func (b *Bot) KudosDMJob(ctx context.Context, scheduledAt time.Time) error {
 	b.pruneOnce(ctx) // daily housekeeping rides on the daily job
-	from, err := b.store.LastRun(ctx, JobKudosDM, kudosRun)
+	last, err := b.store.LastRun(ctx, JobKudosDM, kudosRun)
 	if err != nil {
 		return err
 	}
-	switch {
-	case from.IsZero():
-		from = scheduledAt.Add(-kudosFirstWindow)
-	case from.Before(scheduledAt.Add(-kudosMaxWindow)):
-		from = scheduledAt.Add(-kudosMaxWindow)
-	case !from.Before(scheduledAt):
+	from, ok := kudosRunFrom(last, scheduledAt) // rules.go
+	if !ok {
 		return nil // this run (or a later one) is done already
 	}
 	marked, err := b.store.ClaimRun(ctx, JobKudosDM, kudosRun, scheduledAt)
@@ -208,32 +188,16 @@ func (b *Bot) sendKudosSummaries(ctx context.Context, receivers []string, from, 
 	return errors.Join(errs...)
 }
 
-// kudosWindow returns where user's next summary starts: their last summary,
-// or from if they never had one (at most kudosMaxWindow back). ok is false
-// when they already had a summary today.
+// kudosWindow returns where user's next summary starts (kudosSummaryFrom,
+// after their last summary in the run ledger); ok is false when they already
+// had a summary today.
 func (b *Bot) kudosWindow(ctx context.Context, user string, from, to time.Time) (time.Time, bool, error) {
 	last, err := b.store.LastRun(ctx, JobKudosDM, user)
-	switch {
-	case err != nil:
+	if err != nil {
 		return time.Time{}, false, err
-	case last.IsZero():
-		return from, true, nil
-	case !last.Before(to):
-		return time.Time{}, false, nil
 	}
-	if lastDay, _ := dayBounds(last, b.loc); !lastDay.Before(dayStart(to, b.loc)) {
-		return time.Time{}, false, nil // one a day
-	}
-	if earliest := to.Add(-kudosMaxWindow); last.Before(earliest) {
-		return earliest, true, nil
-	}
-	return last, true, nil
-}
-
-// dayStart is the start of the day containing t in loc.
-func dayStart(t time.Time, loc *time.Location) time.Time {
-	start, _ := dayBounds(t, loc)
-	return start
+	start, ok := kudosSummaryFrom(last, from, to, b.loc)
+	return start, ok, nil
 }
 
 func storageDigestQuery(from, to, prevFrom time.Time, scope string) storage.DigestQuery {

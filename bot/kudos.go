@@ -11,6 +11,7 @@ import (
 
 	"github.com/extramile/extramile"
 	"github.com/extramile/extramile/bot/compose"
+	"github.com/extramile/extramile/scheduler"
 	"github.com/extramile/extramile/storage"
 )
 
@@ -281,22 +282,17 @@ func (b *Bot) kudosGift(ctx context.Context, log *slog.Logger, r reaction) (g st
 		candidates = []string{r.ItemUser}
 		g.Private, g.PrivacyPending = b.privacy(ctx, r.Channel) // giveKudos resolves a pending one
 	}
-	for _, c := range candidates {
-		if c == r.User || c == b.botUserID || c == slackbotUser {
-			continue // never to yourself, never to a bot
-		}
-		if u, err := b.dir.user(ctx, c); err == nil && (u.IsBot || u.Deleted) {
-			continue
-		}
-		g.Receivers = append(g.Receivers, c)
-	}
+	g.Receivers = kudosReceivers(r.User, candidates, b.botUserID, func(c string) bool { // rules.go
+		u, err := b.dir.user(ctx, c)
+		return err == nil && (u.IsBot || u.Deleted)
+	})
 	if len(g.Receivers) == 0 {
 		if r.ItemUser == b.botUserID {
 			return g, "nobody else to receive it: the story recognized only the giver or bots", nil
 		}
 		return g, "the author is a bot or deactivated", nil
 	}
-	g.DayStart, g.DayEnd = dayBounds(b.now(), loc)
+	g.DayStart, g.DayEnd = scheduler.DayOf(b.now(), loc)
 	return g, "", nil
 }
 
@@ -314,9 +310,3 @@ func userLocation(tz string, offset int, def *time.Location) *time.Location {
 	return def
 }
 
-// dayBounds returns the local day containing t in loc as [start, end).
-func dayBounds(t time.Time, loc *time.Location) (time.Time, time.Time) {
-	l := t.In(loc)
-	start := time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, loc)
-	return start, start.AddDate(0, 0, 1)
-}

@@ -1,6 +1,8 @@
 package bot
 
 import (
+	"github.com/extramile/extramile/scheduler"
+
 	"encoding/json"
 	"reflect"
 	"strings"
@@ -86,7 +88,7 @@ func TestBaseEmoji(t *testing.T) {
 func TestDayBoundsInTheGiversZone(t *testing.T) {
 	ny, _ := time.LoadLocation("America/New_York")
 	// 03:30 UTC on Nov 24 is still Nov 23 in New York.
-	start, end := dayBounds(time.Date(2026, 11, 24, 3, 30, 0, 0, time.UTC), ny)
+	start, end := scheduler.DayOf(time.Date(2026, 11, 24, 3, 30, 0, 0, time.UTC), ny)
 	if got, want := start, time.Date(2026, 11, 23, 0, 0, 0, 0, ny); !got.Equal(want) {
 		t.Errorf("start: got %v, want %v", got, want)
 	}
@@ -94,7 +96,7 @@ func TestDayBoundsInTheGiversZone(t *testing.T) {
 		t.Errorf("length: got %v, want %v", got, want)
 	}
 	// The spring-forward day is 23 hours long.
-	start, end = dayBounds(time.Date(2026, 3, 8, 12, 0, 0, 0, ny), ny)
+	start, end = scheduler.DayOf(time.Date(2026, 3, 8, 12, 0, 0, 0, ny), ny)
 	if got, want := end.Sub(start), 23*time.Hour; got != want {
 		t.Errorf("DST day length: got %v, want %v", got, want)
 	}

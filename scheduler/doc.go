@@ -1,5 +1,6 @@
 // Package scheduler decides when Extra Mile's recurring jobs run: the weekly
-// prompt, the weekly roundup and the monthly digest.
+// prompt, the weekly roundup, the monthly digest and the daily kudos DM (the
+// jobs are given to it; it names none of them).
 //
 // It knows cron specs, the time zone they are read in and calendar periods
 // (months, ISO weeks); it knows nothing about Slack or storage. Jobs are plain

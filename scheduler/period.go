@@ -23,6 +23,17 @@ func PreviousMonth(t time.Time, loc *time.Location) (from, to time.Time) {
 	return startOfDay(y, m-1, 1, loc), startOfDay(y, m, 1, loc)
 }
 
+// DayOf returns the calendar day containing t, in loc (nil means UTC), as
+// the half-open interval [from, to). Where midnight falls in a DST gap, the
+// day starts when the gap ends. Every "the same day" in Extra Mile is this one.
+func DayOf(t time.Time, loc *time.Location) (from, to time.Time) {
+	if loc == nil {
+		loc = time.UTC
+	}
+	y, m, d := t.In(loc).Date()
+	return startOfDay(y, m, d, loc), startOfDay(y, m, d+1, loc)
+}
+
 // WeekOf returns the week (Monday to Sunday) containing t, in loc (nil
 // means UTC), as the half-open interval [from, to): from is the first
 // instant of its Monday and to that of the next Monday.

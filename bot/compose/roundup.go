@@ -38,7 +38,7 @@ const roundupKudosMax = 10
 // those with no kudos are left out).
 func RoundupWithKudos(stories []*extramile.Story, kudos []extramile.Tally, since time.Time, loc *time.Location) Message {
 	m := roundup(stories, since, loc)
-	line := kudosLine(kudos)
+	line := kudosLine(kudos, since, loc)
 	if line == "" {
 		return m
 	}
@@ -50,9 +50,10 @@ func RoundupWithKudos(stories []*extramile.Story, kudos []extramile.Tally, since
 	return m
 }
 
-// kudosLine names who received kudos, most first: ":raised_hands: *Kudos
-// this week:* @a ×3 · @b ×1", or "" when nobody did.
-func kudosLine(tallies []extramile.Tally) string {
+// kudosLine names who received kudos since since (shown in loc), most
+// first: ":raised_hands: *Kudos since Friday, November 27:* @a ×3 · @b ×1",
+// or "" when nobody did. (The window is a week, or longer after a pause.)
+func kudosLine(tallies []extramile.Tally, since time.Time, loc *time.Location) string {
 	var ks []extramile.Tally
 	for _, t := range tallies {
 		if t.Kudos > 0 && t.User != "" {
@@ -70,7 +71,14 @@ func kudosLine(tallies []extramile.Tally) string {
 	if k := len(ks) - roundupKudosMax; k > 0 {
 		parts = append(parts, plural(k, "more person", "more people"))
 	}
-	return ":raised_hands: *Kudos this week:* " + strings.Join(parts, " · ") + "\nThank you for cheering each other on."
+	when := "*Kudos:* "
+	if !since.IsZero() {
+		if loc == nil {
+			loc = time.UTC
+		}
+		when = "*Kudos since " + since.In(loc).Format("Monday, January 2") + ":* "
+	}
+	return ":raised_hands: " + when + strings.Join(parts, " · ") + "\nThank you for cheering each other on."
 }
 
 // roundup builds the stories part of a roundup.

@@ -80,7 +80,7 @@ func (m *Main) Run(ctx context.Context) error {
 	})
 	for _, j := range []scheduler.Job{
 		{Name: bot.JobPrompt, Spec: cfg.PromptSchedule, Run: b.PromptJob},
-		{Name: bot.JobRoundup, Spec: cfg.ShoutoutSchedule, Run: b.RoundupJob},
+		{Name: bot.JobRoundup, Spec: cfg.RoundupSchedule, Run: b.RoundupJob},
 		{Name: bot.JobDigest, Spec: cfg.DigestSchedule, Run: b.DigestJob},
 		{Name: bot.JobKudosDM, Spec: cfg.KudosDMSchedule, Run: b.KudosDMJob},
 	} {

@@ -89,7 +89,7 @@ func New(tb testing.TB, opts ...func(*config.Config)) *Harness {
 		Timezone:         config.Zone{Location: time.UTC},
 		Channel:          General,
 		PromptSchedule:   never,
-		ShoutoutSchedule: never,
+		RoundupSchedule: never,
 		DigestSchedule:   never,
 		KudosDMSchedule:  never,
 		KudosEmoji:       []string{"raised_hands", "clap"},

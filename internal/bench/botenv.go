@@ -19,7 +19,7 @@ func botEnv(srv *slackfake.Server, dbPath, channel string, extra ...string) []st
 		"EXTRAMILE_CHANNEL=" + channel,
 		"EXTRAMILE_TIMEZONE=UTC",
 		"EXTRAMILE_PROMPT_SCHEDULE=" + never,
-		"EXTRAMILE_SHOUTOUT_SCHEDULE=" + never,
+		"EXTRAMILE_ROUNDUP_SCHEDULE=" + never,
 		"EXTRAMILE_DIGEST_SCHEDULE=" + never,
 		"EXTRAMILE_KUDOS_DM_SCHEDULE=" + never,
 		"EXTRAMILE_KUDOS_EMOJI=raised_hands",

@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"text/tabwriter"
@@ -24,19 +25,19 @@ import (
 type Config struct {
 	Slack Slack `ignored:"true"`
 
-	DBPath           string        `envconfig:"EXTRAMILE_DB_PATH" default:"extramile.db" desc:"the SQLite database file (created if missing)"`
-	Timezone         Zone          `envconfig:"EXTRAMILE_TIMEZONE" default:"UTC" desc:"IANA time zone the schedules run in, e.g. Europe/Berlin"`
-	Channel          string        `envconfig:"EXTRAMILE_CHANNEL" desc:"channel ID (C…) that gets prompts, roundups and digests"`
-	PromptSchedule   string        `envconfig:"EXTRAMILE_PROMPT_SCHEDULE" default:"0 10 * * MON" desc:"cron spec of the weekly prompt"`
-	ShoutoutSchedule string        `envconfig:"EXTRAMILE_SHOUTOUT_SCHEDULE" default:"0 16 * * FRI" desc:"cron spec of the weekly thank-you roundup"`
-	DigestSchedule   string        `envconfig:"EXTRAMILE_DIGEST_SCHEDULE" default:"0 10 1 * *" desc:"cron spec of the monthly digest (of the previous month)"`
-	KudosDMSchedule  string        `envconfig:"EXTRAMILE_KUDOS_DM_SCHEDULE" default:"0 17 * * *" desc:"cron spec of the daily DM that tells people the kudos they received"`
-	Catchup          time.Duration `envconfig:"EXTRAMILE_CATCHUP" default:"6h" desc:"a run missed while the bot was down is made up at start-up if not older than this"`
-	KudosEmoji       []string      `envconfig:"EXTRAMILE_KUDOS_EMOJI" default:"raised_hands" desc:"comma list of reaction names that give kudos"`
-	KudosDailyLimit  int           `envconfig:"EXTRAMILE_KUDOS_DAILY_LIMIT" default:"0" desc:"kudos one person can give per day (their own time zone); 0 = no limit"`
-	Admins           []string      `envconfig:"EXTRAMILE_ADMINS" desc:"comma list of user IDs who may change settings (workspace admins and owners may too)"`
-	LogLevel         LogLevel      `envconfig:"EXTRAMILE_LOG_LEVEL" default:"info" desc:"debug, info, warn or error"`
-	LogFormat        string        `envconfig:"EXTRAMILE_LOG_FORMAT" default:"text" desc:"text or json"`
+	DBPath          string        `envconfig:"EXTRAMILE_DB_PATH" default:"extramile.db" desc:"the SQLite database file (created if missing)"`
+	Timezone        Zone          `envconfig:"EXTRAMILE_TIMEZONE" default:"UTC" desc:"IANA time zone the schedules run in, e.g. Europe/Berlin"`
+	Channel         string        `envconfig:"EXTRAMILE_CHANNEL" desc:"channel ID (C…) that gets prompts, roundups and digests"`
+	PromptSchedule  string        `envconfig:"EXTRAMILE_PROMPT_SCHEDULE" default:"0 10 * * MON" desc:"cron spec of the weekly prompt"`
+	RoundupSchedule string        `envconfig:"EXTRAMILE_ROUNDUP_SCHEDULE" default:"0 16 * * FRI" desc:"cron spec of the weekly thank-you roundup (EXTRAMILE_SHOUTOUT_SCHEDULE, its old name, still works)"`
+	DigestSchedule  string        `envconfig:"EXTRAMILE_DIGEST_SCHEDULE" default:"0 10 1 * *" desc:"cron spec of the monthly digest (of the previous month)"`
+	KudosDMSchedule string        `envconfig:"EXTRAMILE_KUDOS_DM_SCHEDULE" default:"0 17 * * *" desc:"cron spec of the daily DM that tells people the kudos they received"`
+	Catchup         time.Duration `envconfig:"EXTRAMILE_CATCHUP" default:"6h" desc:"a run missed while the bot was down is made up at start-up if not older than this"`
+	KudosEmoji      []string      `envconfig:"EXTRAMILE_KUDOS_EMOJI" default:"raised_hands" desc:"comma list of reaction names that give kudos"`
+	KudosDailyLimit int           `envconfig:"EXTRAMILE_KUDOS_DAILY_LIMIT" default:"0" desc:"kudos one person can give per day (their own time zone); 0 = no limit"`
+	Admins          []string      `envconfig:"EXTRAMILE_ADMINS" desc:"comma list of user IDs who may change settings (workspace admins and owners may too)"`
+	LogLevel        LogLevel      `envconfig:"EXTRAMILE_LOG_LEVEL" default:"info" desc:"debug, info, warn or error"`
+	LogFormat       string        `envconfig:"EXTRAMILE_LOG_FORMAT" default:"text" desc:"text or json"`
 }
 
 // Slack holds the Slack credentials and endpoint. Each variable may also be
@@ -77,6 +78,12 @@ var (
 	emojiName = regexp.MustCompile(`^[a-z0-9_+\-']+$`)
 )
 
+// The roundup schedule's variable, and its first name.
+const (
+	roundupScheduleVar    = "EXTRAMILE_ROUNDUP_SCHEDULE"
+	oldRoundupScheduleVar = "EXTRAMILE_SHOUTOUT_SCHEDULE"
+)
+
 // Load reads the configuration from the environment and validates it.
 func Load() (*Config, error) {
 	var c Config
@@ -85,6 +92,13 @@ func Load() (*Config, error) {
 	}
 	if err := envconfig.Process("", &c); err != nil {
 		return nil, explain(err)
+	}
+	// The roundup's schedule was first called EXTRAMILE_SHOUTOUT_SCHEDULE;
+	// the old name still works, and the new one wins when both are set.
+	if _, set := os.LookupEnv(roundupScheduleVar); !set {
+		if old, ok := os.LookupEnv(oldRoundupScheduleVar); ok {
+			c.RoundupSchedule = old
+		}
 	}
 	if err := c.Validate(); err != nil {
 		return nil, err
@@ -135,7 +149,7 @@ func (c *Config) Validate() error {
 	}
 	for _, s := range []struct{ name, spec string }{
 		{"EXTRAMILE_PROMPT_SCHEDULE", c.PromptSchedule},
-		{"EXTRAMILE_SHOUTOUT_SCHEDULE", c.ShoutoutSchedule},
+		{roundupScheduleVar, c.RoundupSchedule},
 		{"EXTRAMILE_DIGEST_SCHEDULE", c.DigestSchedule},
 		{"EXTRAMILE_KUDOS_DM_SCHEDULE", c.KudosDMSchedule},
 	} {

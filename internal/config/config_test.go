@@ -14,7 +14,7 @@ func setenv(t *testing.T, env map[string]string) {
 		"SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_API_URL",
 		"EXTRAMILE_SLACK_BOT_TOKEN", "EXTRAMILE_SLACK_APP_TOKEN", "EXTRAMILE_SLACK_API_URL",
 		"EXTRAMILE_DB_PATH", "EXTRAMILE_TIMEZONE", "EXTRAMILE_CHANNEL", "EXTRAMILE_PROMPT_SCHEDULE",
-		"EXTRAMILE_SHOUTOUT_SCHEDULE", "EXTRAMILE_DIGEST_SCHEDULE", "EXTRAMILE_KUDOS_DM_SCHEDULE", "EXTRAMILE_CATCHUP",
+		"EXTRAMILE_ROUNDUP_SCHEDULE", "EXTRAMILE_SHOUTOUT_SCHEDULE", "EXTRAMILE_DIGEST_SCHEDULE", "EXTRAMILE_KUDOS_DM_SCHEDULE", "EXTRAMILE_CATCHUP",
 		"EXTRAMILE_KUDOS_EMOJI", "EXTRAMILE_KUDOS_DAILY_LIMIT", "EXTRAMILE_ADMINS",
 		"EXTRAMILE_LOG_LEVEL", "EXTRAMILE_LOG_FORMAT", "DB_PATH",
 	} {
@@ -51,7 +51,7 @@ func TestLoadDefaults(t *testing.T) {
 		{"db path (DB_PATH must not leak in)", c.DBPath, "extramile.db"},
 		{"zone", c.Timezone.String(), "UTC"},
 		{"prompt", c.PromptSchedule, "0 10 * * MON"},
-		{"roundup", c.ShoutoutSchedule, "0 16 * * FRI"},
+		{"roundup", c.RoundupSchedule, "0 16 * * FRI"},
 		{"digest", c.DigestSchedule, "0 10 1 * *"},
 		{"catchup", c.Catchup.String(), (6 * time.Hour).String()},
 		{"emoji", strings.Join(c.KudosEmoji, ","), "raised_hands"},
@@ -143,7 +143,7 @@ func TestPrintUsageListsEveryVariable(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, v := range []string{"SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_API_URL", "EXTRAMILE_DB_PATH",
-		"EXTRAMILE_TIMEZONE", "EXTRAMILE_CHANNEL", "EXTRAMILE_PROMPT_SCHEDULE", "EXTRAMILE_SHOUTOUT_SCHEDULE",
+		"EXTRAMILE_TIMEZONE", "EXTRAMILE_CHANNEL", "EXTRAMILE_PROMPT_SCHEDULE", "EXTRAMILE_ROUNDUP_SCHEDULE", "EXTRAMILE_SHOUTOUT_SCHEDULE",
 		"EXTRAMILE_DIGEST_SCHEDULE", "EXTRAMILE_KUDOS_DM_SCHEDULE", "EXTRAMILE_CATCHUP", "EXTRAMILE_KUDOS_EMOJI", "EXTRAMILE_KUDOS_DAILY_LIMIT",
 		"EXTRAMILE_ADMINS", "EXTRAMILE_LOG_LEVEL", "EXTRAMILE_LOG_FORMAT"} {
 		if !strings.Contains(buf.String(), v) {
@@ -152,5 +152,39 @@ func TestPrintUsageListsEveryVariable(t *testing.T) {
 	}
 	if strings.Contains(buf.String(), "SLACK_SLACK") || strings.Contains(buf.String(), "EXTRAMILE_SLACK_BOT_TOKEN  ") {
 		t.Errorf("usage shows internal key names:\n%s", buf.String())
+	}
+}
+
+// TestRoundupScheduleKeepsItsOldName: EXTRAMILE_ROUNDUP_SCHEDULE names the
+// roundup's schedule; EXTRAMILE_SHOUTOUT_SCHEDULE, its first name, still
+// works, and the new name wins when both are set.
+func TestRoundupScheduleKeepsItsOldName(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		env  map[string]string
+		want string
+	}{
+		{"default", nil, "0 16 * * FRI"},
+		{"new name", map[string]string{"EXTRAMILE_ROUNDUP_SCHEDULE": "0 15 * * THU"}, "0 15 * * THU"},
+		{"old name", map[string]string{"EXTRAMILE_SHOUTOUT_SCHEDULE": "0 14 * * WED"}, "0 14 * * WED"},
+		{"both: the new one wins", map[string]string{"EXTRAMILE_ROUNDUP_SCHEDULE": "0 15 * * THU", "EXTRAMILE_SHOUTOUT_SCHEDULE": "0 14 * * WED"}, "0 15 * * THU"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			env := map[string]string{}
+			for k, v := range tokens {
+				env[k] = v
+			}
+			for k, v := range tt.env {
+				env[k] = v
+			}
+			setenv(t, env)
+			c, err := Load()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.RoundupSchedule != tt.want {
+				t.Errorf("roundup schedule %q, want %q", c.RoundupSchedule, tt.want)
+			}
+		})
 	}
 }

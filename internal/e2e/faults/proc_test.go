@@ -37,7 +37,7 @@ func startProc(t *testing.T, h *apptest.Harness, hello int) *proc {
 		"EXTRAMILE_TIMEZONE=" + c.Timezone.String(),
 		"EXTRAMILE_CHANNEL=" + c.Channel,
 		"EXTRAMILE_PROMPT_SCHEDULE=" + c.PromptSchedule,
-		"EXTRAMILE_SHOUTOUT_SCHEDULE=" + c.ShoutoutSchedule,
+		"EXTRAMILE_ROUNDUP_SCHEDULE=" + c.RoundupSchedule,
 		"EXTRAMILE_DIGEST_SCHEDULE=" + c.DigestSchedule,
 		"EXTRAMILE_KUDOS_DM_SCHEDULE=" + c.KudosDMSchedule,
 		"EXTRAMILE_CATCHUP=" + c.Catchup.String(),

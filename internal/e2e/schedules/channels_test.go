@@ -22,7 +22,7 @@ func TestFailingChannelsAreSkipped(t *testing.T) {
 	t.Parallel()
 	h := apptest.New(t, func(c *config.Config) {
 		quiet(c)
-		c.PromptSchedule, c.ShoutoutSchedule, c.Catchup = missed(c, time.Hour), missed(c, 2*time.Hour), 6*time.Hour
+		c.PromptSchedule, c.RoundupSchedule, c.Catchup = missed(c, time.Hour), missed(c, 2*time.Hour), 6*time.Hour
 	})
 	seed(h, time.Now(), func(ctx context.Context, db *storage.DB) {
 		for _, ch := range []string{apptest.Archived, apptest.Random, apptest.Secret, apptest.Team} {
@@ -83,7 +83,7 @@ func TestSubscribeAndSettings(t *testing.T) {
 	h := apptest.New(t, func(c *config.Config) {
 		c.Timezone.Location = berlin
 		c.PromptSchedule = "0 10 * * MON"
-		c.ShoutoutSchedule = "0 16 * * FRI"
+		c.RoundupSchedule = "0 16 * * FRI"
 		c.DigestSchedule = "0 10 1 * *"
 		c.KudosDMSchedule = "0 17 * * *"
 	})

@@ -32,7 +32,7 @@ func dailyAt(t time.Time, loc *time.Location) string {
 // schedules.
 func quiet(c *config.Config) {
 	s := dailyAt(time.Now().Add(12*time.Hour), c.Timezone.Location)
-	c.PromptSchedule, c.ShoutoutSchedule, c.DigestSchedule, c.KudosDMSchedule = s, s, s, s
+	c.PromptSchedule, c.RoundupSchedule, c.DigestSchedule, c.KudosDMSchedule = s, s, s, s
 }
 
 // missed returns a daily spec whose latest firing was about ago (up to a

@@ -18,7 +18,7 @@ func missedAll(ago time.Duration) func(*config.Config) {
 	return func(c *config.Config) {
 		quiet(c)
 		s := missed(c, ago)
-		c.PromptSchedule, c.ShoutoutSchedule, c.DigestSchedule = s, s, s
+		c.PromptSchedule, c.RoundupSchedule, c.DigestSchedule = s, s, s
 		c.Catchup = 6 * time.Hour
 	}
 }
@@ -152,7 +152,7 @@ func TestServerErrorsAreRetried(t *testing.T) {
 func TestFastScheduleAcrossRestart(t *testing.T) {
 	t.Parallel()
 	h := apptest.New(t, func(c *config.Config) {
-		c.PromptSchedule, c.ShoutoutSchedule, c.DigestSchedule = "@every 1s", "@every 1s", "@every 1s"
+		c.PromptSchedule, c.RoundupSchedule, c.DigestSchedule = "@every 1s", "@every 1s", "@every 1s"
 		c.Catchup = 6 * time.Hour
 	})
 	h.Start()
@@ -203,7 +203,7 @@ func checkPostedOnce(t *testing.T, logs string, posts int) {
 func TestTwoProcessesOneDatabase(t *testing.T) {
 	t.Parallel()
 	fast := func(c *config.Config) {
-		c.PromptSchedule, c.ShoutoutSchedule, c.DigestSchedule = "@every 1s", "@every 1s", "@every 1s"
+		c.PromptSchedule, c.RoundupSchedule, c.DigestSchedule = "@every 1s", "@every 1s", "@every 1s"
 		c.Catchup = 6 * time.Hour
 	}
 	h1 := apptest.New(t, fast)

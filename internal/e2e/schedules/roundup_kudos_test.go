@@ -10,11 +10,11 @@ import (
 )
 
 // TestRoundupNamesKudos: kudos feed the roundup. A kudos given in a public
-// channel is named in the next roundup ("Kudos this week: @bob ×1"); a kudos
+// channel is named in the next roundup ("Kudos since <the last roundup>: @bob ×1"); a kudos
 // in a private channel never shows in the public channel's roundup.
 func TestRoundupNamesKudos(t *testing.T) {
 	t.Parallel()
-	h := apptest.New(t, func(c *config.Config) { c.ShoutoutSchedule = "@every 1s" })
+	h := apptest.New(t, func(c *config.Config) { c.RoundupSchedule = "@every 1s" })
 	h.Start()
 
 	bobs := h.Slack.AddMessage(slackfake.Message{Channel: apptest.General, User: apptest.Bob, Text: "I wrote the runbook for the failover"})
@@ -26,7 +26,7 @@ func TestRoundupNamesKudos(t *testing.T) {
 	bobLine := "<@" + apptest.Bob + "> ×1"
 	h.Eventually("a roundup naming Bob's kudos", func() bool {
 		for _, m := range postsOf(h, apptest.General, kindRoundup) {
-			if text := apptest.Text(m); strings.Contains(text, "Kudos this week") && strings.Contains(text, bobLine) {
+			if text := apptest.Text(m); strings.Contains(text, "Kudos since ") && strings.Contains(text, bobLine) {
 				return true
 			}
 		}

@@ -21,7 +21,7 @@ import (
 // in that channel's roundup; a week without stories gets an encouraging word.
 func TestRoundupThanksTheRightPeople(t *testing.T) {
 	t.Parallel()
-	h := apptest.New(t, func(c *config.Config) { c.ShoutoutSchedule = "@every 1s" })
+	h := apptest.New(t, func(c *config.Config) { c.RoundupSchedule = "@every 1s" })
 	h.Start()
 	h.Command(apptest.Admin, apptest.Team, "subscribe")
 
@@ -86,7 +86,7 @@ func TestRoundupOfABigWeek(t *testing.T) {
 	t.Parallel()
 	h := apptest.New(t, func(c *config.Config) {
 		quiet(c)
-		c.ShoutoutSchedule, c.Catchup = missed(c, time.Minute), time.Hour
+		c.RoundupSchedule, c.Catchup = missed(c, time.Minute), time.Hour
 	})
 	people := make([]string, 150)
 	for i := range people {
