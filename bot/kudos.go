@@ -309,4 +309,3 @@ func userLocation(tz string, offset int, def *time.Location) *time.Location {
 	}
 	return def
 }
-

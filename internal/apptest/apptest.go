@@ -84,17 +84,17 @@ func New(tb testing.TB, opts ...func(*config.Config)) *Harness {
 	}
 	never := "0 0 1 1 *" // once a year: never during a test
 	cfg := &config.Config{
-		Slack:            config.Slack{BotToken: "xoxb-test", AppToken: "xapp-test", APIURL: srv.APIURL()},
-		DBPath:           filepath.Join(tb.TempDir(), "extramile.db"),
-		Timezone:         config.Zone{Location: time.UTC},
-		Channel:          General,
-		PromptSchedule:   never,
+		Slack:           config.Slack{BotToken: "xoxb-test", AppToken: "xapp-test", APIURL: srv.APIURL()},
+		DBPath:          filepath.Join(tb.TempDir(), "extramile.db"),
+		Timezone:        config.Zone{Location: time.UTC},
+		Channel:         General,
+		PromptSchedule:  never,
 		RoundupSchedule: never,
-		DigestSchedule:   never,
-		KudosDMSchedule:  never,
-		KudosEmoji:       []string{"raised_hands", "clap"},
-		Admins:           []string{Admin},
-		LogFormat:        "text",
+		DigestSchedule:  never,
+		KudosDMSchedule: never,
+		KudosEmoji:      []string{"raised_hands", "clap"},
+		Admins:          []string{Admin},
+		LogFormat:       "text",
 	}
 	cfg.LogLevel.Level = -4 // debug
 	for _, o := range opts {
