@@ -126,13 +126,9 @@ func open(ctx context.Context, path string, o options) (*DB, error) {
 // path is percent-encoded (so spaces, '?', '#' and '%' in it are safe), with
 // the pragmas every pooled connection needs.
 func buildDSN(path string, o options) (string, error) {
-	abs, err := filepath.Abs(path)
+	uri, err := fileURI(path)
 	if err != nil {
 		return "", err
-	}
-	p := filepath.ToSlash(abs)
-	if !strings.HasPrefix(p, "/") {
-		p = "/" + p // Windows: file:/C:/dir/x.db
 	}
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout("+strconv.FormatInt(o.busyTimeout.Milliseconds(), 10)+")")
@@ -143,7 +139,21 @@ func buildDSN(path string, o options) (string, error) {
 		q.Add("_pragma", p)
 	}
 	q.Set("_txlock", "immediate")
-	return "file:" + escapePath(p) + "?" + q.Encode(), nil
+	return uri + "?" + q.Encode(), nil
+}
+
+// fileURI is the "file:" URI of path, made absolute and percent-encoded (so
+// spaces, '?', '#' and '%' in it are safe).
+func fileURI(path string) (string, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", err
+	}
+	p := filepath.ToSlash(abs)
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p // Windows: file:/C:/dir/x.db
+	}
+	return "file:" + escapePath(p), nil
 }
 
 // escapePath percent-encodes every byte of p but unreserved characters and '/'.

@@ -90,19 +90,15 @@ func openReadOnly(ctx context.Context, path string) (*DB, error) {
 }
 
 func readOnlyDSN(path string, immutable bool) (string, error) {
-	abs, err := filepath.Abs(path)
+	uri, err := fileURI(path)
 	if err != nil {
 		return "", err
-	}
-	p := filepath.ToSlash(abs)
-	if !strings.HasPrefix(p, "/") {
-		p = "/" + p
 	}
 	q := "mode=ro&_pragma=busy_timeout(" + strconv.FormatInt(defaultBusyTimeout.Milliseconds(), 10) + ")&_pragma=query_only(1)"
 	if immutable {
 		q += "&immutable=1"
 	}
-	return "file:" + escapePath(p) + "?" + q, nil
+	return uri + "?" + q, nil
 }
 
 // checkExtraMile fails with ErrNotExtraMile unless the file has Extra Mile's
