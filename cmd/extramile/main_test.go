@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/extramile/extramile"
+	"github.com/extramile/extramile/internal/logbuf"
 	"github.com/extramile/extramile/internal/slackfake"
 )
 
@@ -78,9 +79,9 @@ func TestRunsFromTheEnvironment(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var logs bytes.Buffer
+	var logs logbuf.Buffer
 	done := make(chan int, 1)
-	go func() { done <- run(ctx, []string{"run"}, &bytes.Buffer{}, &syncWriter{w: &logs}) }()
+	go func() { done <- run(ctx, []string{"run"}, &bytes.Buffer{}, &logs) }()
 
 	wctx, wcancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer wcancel()

@@ -5,20 +5,19 @@
 package apptest
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/extramile/extramile"
 	"github.com/extramile/extramile/internal/app"
 	"github.com/extramile/extramile/internal/config"
+	"github.com/extramile/extramile/internal/logbuf"
 	"github.com/extramile/extramile/internal/slackfake"
 	"github.com/extramile/extramile/storage"
 )
@@ -384,25 +383,8 @@ func Text(m slackfake.Message) string {
 	return b.String()
 }
 
-// SyncBuffer is a bytes.Buffer safe for concurrent writers (the logs).
-type SyncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-// Write implements io.Writer.
-func (s *SyncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.buf.Write(p)
-}
-
-// String returns what was written so far.
-func (s *SyncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.buf.String()
-}
+// SyncBuffer collects the program's logs from its goroutines.
+type SyncBuffer = logbuf.Buffer
 
 // RunOnce runs the program in the foreground until it stops by itself
 // (e.g. because Slack refused a token) and returns Run's error.
