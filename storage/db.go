@@ -1,6 +1,7 @@
 // Package storage keeps everything Extra Mile remembers in one SQLite file:
 // stories and the people they recognize, kudos, the once-only ledger, quiet
-// users, channel subscriptions and the run ledger of scheduled posts.
+// users, channel subscriptions, settings changed in Slack and the run ledger
+// of scheduled posts.
 //
 // It speaks the domain of package extramile. Every public method runs in one
 // transaction; writes take the write lock when they begin (BEGIN IMMEDIATE),
