@@ -73,7 +73,11 @@ func (s *Server) conversationsInfo(req *request) obj {
 	return obj{"ok": true, "channel": s.channelJSON(c)}
 }
 
-// conversationsJoin puts the bot in a public channel.
+// conversationsJoin puts the bot in a public channel, and Slack then sends the bot a
+// member_joined_channel without inviter (membership.go). Errors as Slack documents them
+// (https://docs.slack.dev/reference/methods/conversations.join): is_archived,
+// method_not_supported_for_channel_type (a private channel or a DM), channel_not_found (what
+// the bot cannot see); already_in_channel is a warning on an ok answer.
 func (s *Server) conversationsJoin(req *request) obj {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -94,6 +98,7 @@ func (s *Server) conversationsJoin(req *request) obj {
 	}
 	c.BotIsMember = true
 	s.channels[id] = c
+	s.emit(s.memberJoined(c, "")) // bots get member_joined_channel for their own joins too
 	return obj{"ok": true, "channel": s.channelJSON(c)}
 }
 

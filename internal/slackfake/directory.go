@@ -261,6 +261,7 @@ func (s *Server) channelJSON(c Channel) obj {
 		"is_shared":             false,
 		"is_ext_shared":         false,
 		"is_org_shared":         false,
+		"pending_shared":        []string{},
 		"is_pending_ext_shared": false,
 		"created":               1600000000,
 		"creator":               "",

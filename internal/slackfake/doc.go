@@ -24,6 +24,14 @@
 //     slack-go decodes (and the documented examples under testdata/shapes).
 //   - Posting rules: a public channel the bot is not in answers not_in_channel, a private one
 //     channel_not_found, an archived one is_archived; a user ID posts in the bot's DM ("D"+ID).
+//   - Membership: events come only from conversations the bot is a member of. Send refuses a
+//     reaction, message or member event in a channel the bot is not in (ErrBotNotMember), as
+//     Slack never sends it. The bot's memberships change as in Slack, each with the event Slack
+//     sends the bot: conversations.join (public channels only; member_joined_channel),
+//     InviteBot (/invite; member_joined_channel with inviter), RemoveBot (channel_left, or
+//     group_left for a private channel). CreateChannel announces a public channel with
+//     channel_created. users.conversations lists the bot's channels; Events and WaitEvent
+//     show every events_api envelope sent, the fake's own included.
 //   - Block Kit limits are checked on messages (invalid_blocks) and views (invalid_arguments),
 //     with Slack-style response_metadata.messages: 50 blocks per message, 100 per view, section
 //     text 3000, 10 fields of 2000, header 150, context 10 elements, actions 25, button text 75 and
@@ -35,7 +43,8 @@
 // # Simplified
 //
 //   - One workspace, one bot. Membership is only the bot's (Channel.BotIsMember): the fake does not
-//     track who else is in a channel, so chat.postEphemeral never answers user_not_in_channel.
+//     track who else is in a channel, so chat.postEphemeral never answers user_not_in_channel,
+//     and it sends no member events about other people.
 //   - No automatic redelivery of unacked events_api envelopes: a test redelivers with Send and
 //     WithRetry (and the same event_id). No 3 s ack deadline is enforced; Ack.Sent and Ack.Received
 //     let a test check it.
@@ -46,7 +55,8 @@
 //     apps.connections.open or an app token elsewhere answers not_allowed_token_type.
 //   - Methods: apps.connections.open, auth.test, team.info, chat.postMessage, chat.postEphemeral,
 //     chat.update, chat.delete, chat.getPermalink, reactions.get, views.open, views.push,
-//     views.update, views.publish, users.info, users.list, conversations.info, conversations.join,
+//     views.update, views.publish, users.info, users.list, users.conversations (the bot's own;
+//     public and private channels, not DMs), conversations.info, conversations.join,
 //     conversations.open (one user), conversations.list. Anything else answers unknown_method
 //     unless a test installs a handler with Handle.
 package slackfake

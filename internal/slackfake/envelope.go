@@ -49,7 +49,9 @@ func WithAcceptsResponsePayload(v bool) EnvelopeOption {
 // to one open socket, round-robin, waiting (until ctx is done) for one to be open. payload is
 // marshalled to JSON, or sent as is if it is a json.RawMessage or []byte. events_api envelopes
 // carry retry_attempt 0 and retry_reason "" unless WithRetry says otherwise. A trigger_id in
-// the payload starts its 3 s life when the envelope goes out.
+// the payload starts its 3 s life when the envelope goes out. Like Slack, it does not deliver an
+// event that happened in a conversation the bot is not a member of (a reaction, a message, a
+// member joining or leaving): it returns an error wrapping ErrBotNotMember and sends nothing.
 func (s *Server) Send(ctx context.Context, typ string, payload any, opts ...EnvelopeOption) (string, error) {
 	if typ == "" {
 		return "", errors.New("send: empty envelope type")
@@ -77,8 +79,19 @@ func (s *Server) Send(ctx context.Context, typ string, payload any, opts ...Enve
 	}
 	var top struct {
 		TriggerID string `json:"trigger_id"`
+		EventID   string `json:"event_id"`
 	}
 	_ = json.Unmarshal(raw, &top)
+	var evType, evChannel, evUser string
+	if typ == TypeEventsAPI {
+		evType, evChannel, evUser = eventFacts(raw)
+		s.mu.Lock()
+		refused := memberScoped[evType] && evChannel != "" && !s.botIn(evChannel)
+		s.mu.Unlock()
+		if refused {
+			return "", fmt.Errorf("send %s in %s: %w", evType, evChannel, ErrBotNotMember)
+		}
+	}
 
 	for {
 		var c *conn
@@ -97,6 +110,12 @@ func (s *Server) Send(ctx context.Context, typ string, payload any, opts ...Enve
 			continue
 		}
 		s.log.Debug("envelope sent", "conn", c.id, "type", typ, "envelope_id", env.EnvelopeID)
+		if typ == TypeEventsAPI {
+			s.mu.Lock()
+			s.events = append(s.events, SentEvent{EnvelopeID: env.EnvelopeID, EventID: top.EventID, Type: evType, Channel: evChannel, User: evUser, At: s.now()})
+			s.notify()
+			s.mu.Unlock()
+		}
 		return env.EnvelopeID, nil
 	}
 }

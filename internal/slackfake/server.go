@@ -47,6 +47,7 @@ type Server struct {
 	pings        bool
 	connOpenErr  string
 	acks         []Ack
+	events       []SentEvent // events_api envelopes sent (membership.go)
 	sentAt       map[string]time.Time
 	responseURLs map[string]int // response_url path → uses
 

@@ -71,7 +71,7 @@ func TestSlashCommandIsDeliveredAndAcked(t *testing.T) {
 }
 
 func TestDuplicateAcksAreCounted(t *testing.T) {
-	srv := New(t)
+	srv := withDirectory(New(t))
 	sock := startSocket(t, srv)
 	ctx := testCtx(t)
 	id, err := srv.Send(ctx, TypeEventsAPI, srv.ReactionEvent("reaction_added", "U1", "tada", "U2", "C1", "1700000000.000100"))
@@ -92,7 +92,7 @@ func TestDuplicateAcksAreCounted(t *testing.T) {
 }
 
 func TestEventsAPIEnvelope(t *testing.T) {
-	srv := New(t)
+	srv := withDirectory(New(t))
 	sock := startSocket(t, srv)
 	ctx := testCtx(t)
 	p := srv.ReactionEvent("reaction_added", "U1", "raised_hands::skin-tone-3", "U2", "C1", "1700000000.000100")

@@ -59,6 +59,7 @@ func (s *Server) methods() map[string]method {
 		"views.publish":         s.viewsPublish,
 		"users.info":            s.usersInfo,
 		"users.list":            s.usersList,
+		"users.conversations":   s.usersConversations,
 		"conversations.info":    s.conversationsInfo,
 		"conversations.join":    s.conversationsJoin,
 		"conversations.open":    s.conversationsOpen,
