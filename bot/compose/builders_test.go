@@ -194,6 +194,7 @@ func TestEveryBuilderWithinLimits(t *testing.T) {
 		hugeSettings.Channels[i] = fmt.Sprintf("C%08d", i)
 		hugeSettings.KudosEmoji[i] = "clap"
 	}
+	hugeSettings.KudosChannels, hugeSettings.KudosChannelsKnown, hugeSettings.KudosWhereBy = hugeSettings.Channels, true, "<!channel>"
 	d := hugeDigest()
 	d.MostKudosed = worst
 	msgs := map[string]Message{
@@ -221,6 +222,8 @@ func TestEveryBuilderWithinLimits(t *testing.T) {
 		"forget":         ForgetMeConfirm(-1, 5),
 		"limit":          KudosLimitReached(-3),
 		"subscribed":     Subscribed("<!here>", true),
+		"joined":         SubscribedJoined("<!here>", true),
+		"joined already": SubscribedJoined("<!channel>", false),
 	}
 	for name, m := range msgs {
 		mustCheck(t, name, m)

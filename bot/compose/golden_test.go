@@ -212,6 +212,9 @@ func TestGoldenMessages(t *testing.T) {
 		KudosEmoji: []string{"clap", "raised_hands", "tada", "<!channel>"},
 		DailyLimit: 5,
 		IsAdmin:    true,
+
+		KudosChannelsKnown: true,
+		KudosChannels:      []string{"C0WINS0001", "C0TEAM0001", "C0RANDOM01"},
 	}
 
 	cases := []struct {

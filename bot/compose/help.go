@@ -27,11 +27,13 @@ func helpBlocks() []slack.Block {
 			"*Share*",
 			"• `/extramile`: share a story (opens a short form)",
 			"• `/extramile @someone what they did`: share a story in one line",
+			"• react to a message with the kudos emoji to give its author kudos, in the channels I'm in " +
+				"(add me to one with `/invite @Extra Mile`)",
 			"*Look back*",
 			"• `/extramile mine`: your stories, and the stories about you",
 			"• `/extramile top [week|month|all]`: who was recognized most this week, this month (the default) or ever",
 			"• `/extramile digest`: this month so far",
-			"• `/extramile settings`: what is posted where, and when",
+			"• `/extramile settings`: what is posted where and when, and where kudos count",
 			"*Your choices*",
 			"• `/extramile quiet on` / `/extramile quiet off`: stop the daily kudos DM, or get it again (`/extramile quiet` says which it is)",
 			"• `/extramile forget-me`: delete the stories you shared and the kudos you gave",
@@ -39,6 +41,8 @@ func helpBlocks() []slack.Block {
 			"*For admins*",
 			"• `/extramile subscribe [#channel]` / `/extramile unsubscribe [#channel]`: start or stop the weekly prompt, " +
 				"the weekly thank-you roundup and the monthly digest in the channel named, or in this one",
+			"• `/extramile settings kudos everywhere` / `/extramile settings kudos invited`: count kudos in every " +
+				"public channel (I join them all), or only in the channels I'm invited to",
 		}, "\n")),
 		contextBlock(":footprints: " + halfStepLine),
 		shareActions(),

@@ -17,6 +17,16 @@ type SettingsView struct {
 	KudosEmoji []string  // reaction names, e.g. "clap"
 	DailyLimit int       // kudos one person may give a day; 0 means no limit
 	IsAdmin    bool
+
+	// Where kudos count (kudoswhere.go): in every public channel, or only
+	// in the channels the bot is invited to (the default); who chose it and
+	// when (empty and zero for the default); the channels the bot is in
+	// now, where kudos count, and whether it knows them yet.
+	KudosEverywhere    bool
+	KudosWhereBy       string
+	KudosWhereAt       time.Time
+	KudosChannels      []string
+	KudosChannelsKnown bool
 }
 
 // JobInfo describes one scheduled job for Settings.
@@ -87,10 +97,12 @@ func Settings(v SettingsView) Message {
 	} else {
 		kudos += "There is no daily limit."
 	}
-	blocks = append(blocks, section(kudos))
+	kudos += "\n" + kudosWhere(v, loc)
+	blocks = append(blocks, section(cutMrkdwn(kudos, maxSectionText)))
 
 	if v.IsAdmin {
-		blocks = append(blocks, contextBlock("You're an admin: run `/extramile subscribe` or `/extramile unsubscribe` in a channel (or name one: `/extramile subscribe #kudos`) to add or remove it. "+
+		blocks = append(blocks, contextBlock("You're an admin: run `/extramile subscribe` or `/extramile unsubscribe` in a channel (or name one: `/extramile subscribe #kudos`) to add or remove it, "+
+			"and `/extramile settings kudos everywhere` or `/extramile settings kudos invited` to choose where kudos count. "+
 			"The times, the time zone, the kudos emoji and the daily limit are set in Extra Mile's configuration where it runs."))
 	} else {
 		blocks = append(blocks, contextBlock("Only admins can change these. Ask one if something should be different."))
