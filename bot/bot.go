@@ -50,6 +50,9 @@ type Store interface {
 	SetQuiet(ctx context.Context, user string, quiet bool) error
 	Quiet(ctx context.Context, user string) (bool, error)
 
+	SettingInfo(ctx context.Context, key string) (storage.Setting, bool, error)
+	SetSetting(ctx context.Context, key, value, by string) error
+
 	Subscribe(ctx context.Context, channel, by string) (bool, error)
 	Unsubscribe(ctx context.Context, channel string) (bool, error)
 	Subscriptions(ctx context.Context) ([]string, error)
@@ -77,6 +80,9 @@ type Options struct {
 	// PostInterval paces scheduled posts across channels (default 250 ms,
 	// about 240 posts a minute: under Slack's workspace limit for chat.postMessage).
 	PostInterval time.Duration
+	// ChannelPace spaces the calls that list and join channels (defaults:
+	// Slack's rate tiers; see ChannelPace).
+	ChannelPace ChannelPace
 }
 
 // Bot answers Slack. Create it with New.
@@ -103,6 +109,14 @@ type Bot struct {
 	pacer     postPacer       // spaces scheduled posts across jobs (jobs_pace.go)
 	tops      topCache        // leaderboards of /extramile top (topcache.go)
 
+	// Where the bot is a member, and joining channels (membership.go, kudoswhere.go).
+	members          membership
+	channelPace      ChannelPace
+	listMembersPacer postPacer // users.conversations pages
+	listPacer        postPacer // conversations.list pages
+	joinPacer        postPacer // conversations.join
+	sweep            sweeper
+
 	background sync.WaitGroup
 }
 
@@ -112,7 +126,7 @@ func New(o Options) *Bot {
 		api: o.API, store: o.Store, channel: o.Channel, loc: o.Location,
 		kudosEmoji: map[string]bool{}, emojiList: o.KudosEmoji, dailyLimit: o.DailyLimit,
 		admins: map[string]bool{}, jobs: o.Jobs, log: o.Logger, now: o.Now, pace: o.PostInterval,
-		owner: newOwnerID(),
+		owner: newOwnerID(), channelPace: o.ChannelPace.withDefaults(),
 	}
 	b.store = topInvalidator{Store: o.Store, tops: &b.tops}
 	if b.loc == nil {
@@ -143,7 +157,9 @@ func New(o Options) *Bot {
 // Start learns the bot's own user ID (auth.test), resumes the shoutouts a
 // restart interrupted (but those another live process is publishing) and the
 // privacy look-ups left pending, and from then on takes over the shoutouts
-// of processes that died. It returns an error when the bot token is refused.
+// of processes that died; in the background it learns the channels the bot
+// is in (and, when kudos count everywhere, joins every public channel). It
+// returns an error when the bot token is refused.
 func (b *Bot) Start(ctx context.Context) error {
 	auth, err := b.api.AuthTestContext(ctx)
 	if err != nil {
@@ -164,6 +180,7 @@ func (b *Bot) Start(ctx context.Context) error {
 	}
 	b.resumePrivacy(ctx)
 	b.goBackground(ctx, b.resumeAbandoned)
+	b.startMembership(ctx) // membership.go, kudoswhere.go
 	return nil
 }
 

@@ -74,6 +74,9 @@ func (b *Bot) HandleCommand(ctx context.Context, cmd slack.SlashCommand) any {
 		}
 		return reply(compose.DigestPreview(d, b.loc))
 	case "settings":
+		if rest != "" {
+			return reply(b.settingsCommand(ctx, cmd.UserID, rest)) // kudoswhere.go
+		}
 		return reply(b.settings(ctx, cmd.UserID))
 	case "subscribe", "unsubscribe":
 		return reply(b.subscription(ctx, sub, rest, cmd))
@@ -243,7 +246,8 @@ func (b *Bot) quickShare(ctx context.Context, cmd slack.SlashCommand) any {
 // settings describes what is scheduled where and when.
 func (b *Bot) settings(ctx context.Context, user string) compose.Message {
 	v := compose.SettingsView{Zone: b.loc.String(), KudosEmoji: b.emojiList, DailyLimit: b.dailyLimit, IsAdmin: b.isAdmin(ctx, user)}
-	v.Jobs = b.jobInfos() // jobs_channels.go
+	v.Jobs = b.jobInfos()         // jobs_channels.go
+	b.describeKudosWhere(ctx, &v) // kudoswhere.go
 	channels, err := b.channels(ctx)
 	if err != nil {
 		return compose.Error(extramile.ErrorMessage(err))
@@ -274,9 +278,16 @@ func (b *Bot) subscription(ctx context.Context, sub, rest string, cmd slack.Slas
 		return m
 	}
 	if sub == "subscribe" {
+		joined, m, stop := b.joinToSubscribe(ctx, channel) // kudoswhere.go
+		if stop {
+			return m
+		}
 		added, err := b.store.Subscribe(ctx, channel, cmd.UserID)
 		if err != nil {
 			return compose.Error(extramile.ErrorMessage(err))
+		}
+		if joined {
+			return compose.SubscribedJoined(channel, added)
 		}
 		return compose.Subscribed(channel, added)
 	}

@@ -24,6 +24,16 @@ func (b *Bot) HandleEvent(ctx context.Context, ev Event) {
 	case *slackevents.ReactionRemovedEvent:
 		b.handleReaction(ctx, ev, reaction{Added: false, User: e.User, Name: e.Reaction, ItemUser: e.ItemUser,
 			ItemType: e.Item.Type, Channel: e.Item.Channel, TS: e.Item.Timestamp, EventTS: e.EventTimestamp})
+	case *slackevents.MemberJoinedChannelEvent: // where the bot is a member: membership.go
+		b.memberJoined(e)
+	case *slackevents.MemberLeftChannelEvent:
+		b.memberLeft(e)
+	case *slackevents.ChannelLeftEvent:
+		b.leftChannel(e.Channel, e.EventTimestamp)
+	case *slackevents.GroupLeftEvent:
+		b.leftChannel(e.Channel, e.EventTimestamp)
+	case *slackevents.ChannelCreatedEvent: // kudoswhere.go
+		b.channelCreated(ctx, e)
 	default:
 		b.log.Debug("event ignored", "type", ev.Inner.Type)
 	}

@@ -37,6 +37,9 @@ type Main struct {
 	// Test hooks: extra options for the Slack clients.
 	SlackOptions  []slack.Option
 	SocketOptions []socketmode.Option
+	// ChannelPace spaces listing and joining channels; zero fields take
+	// Slack's rate tiers (test hook: tests make it fast).
+	ChannelPace bot.ChannelPace
 
 	db *storage.DB
 }
@@ -76,7 +79,7 @@ func (m *Main) Run(ctx context.Context) error {
 	b := bot.New(bot.Options{
 		API: api, Store: db, Channel: cfg.Channel, Location: cfg.Timezone.Location,
 		KudosEmoji: cfg.KudosEmoji, DailyLimit: cfg.KudosDailyLimit, Admins: cfg.Admins,
-		Jobs: sched.Entries, Logger: log.With("component", "bot"),
+		Jobs: sched.Entries, Logger: log.With("component", "bot"), ChannelPace: m.ChannelPace,
 	})
 	for _, j := range []scheduler.Job{
 		{Name: bot.JobPrompt, Spec: cfg.PromptSchedule, Run: b.PromptJob},

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/extramile/extramile"
+	"github.com/extramile/extramile/bot"
 	"github.com/extramile/extramile/internal/app"
 	"github.com/extramile/extramile/internal/config"
 	"github.com/extramile/extramile/internal/logbuf"
@@ -48,6 +49,9 @@ type Harness struct {
 	Slack  *slackfake.Server
 	Config *config.Config
 	Logs   *SyncBuffer
+	// ChannelPace spaces the bot's listing and joining of channels; New
+	// makes it fast (1 ms), a test may slow it down before Start.
+	ChannelPace bot.ChannelPace
 
 	connections int
 	cancel      context.CancelFunc
@@ -102,7 +106,7 @@ func New(tb testing.TB, opts ...func(*config.Config)) *Harness {
 	if err := cfg.Validate(); err != nil {
 		tb.Fatalf("test configuration: %v", err)
 	}
-	h := &Harness{T: tb, Slack: srv, Config: cfg, Logs: &SyncBuffer{}}
+	h := &Harness{T: tb, Slack: srv, Config: cfg, Logs: &SyncBuffer{}, ChannelPace: bot.ChannelPace{List: time.Millisecond, Join: time.Millisecond}}
 	tb.Cleanup(func() {
 		h.Stop()
 		if tb.Failed() {
@@ -120,7 +124,7 @@ func (h *Harness) Start() {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	h.cancel, h.done = cancel, make(chan error, 1)
-	m := &app.Main{Config: h.Config, Logger: h.Config.Logger(h.Logs)}
+	m := &app.Main{Config: h.Config, Logger: h.Config.Logger(h.Logs), ChannelPace: h.ChannelPace}
 	go func() { h.done <- m.Run(ctx) }()
 	h.connections++
 	wctx, wcancel := context.WithTimeout(context.Background(), Timeout)
@@ -279,6 +283,53 @@ func (h *Harness) Event(payload map[string]any, opts ...slackfake.EnvelopeOption
 	return h.Send(slackfake.TypeEventsAPI, payload, opts...)
 }
 
+// EventNotDelivered sends an events_api payload that Slack would not deliver
+// (it happened in a conversation the bot is not in) and fails the test
+// unless the fake refused it with slackfake.ErrBotNotMember.
+func (h *Harness) EventNotDelivered(payload map[string]any) {
+	h.T.Helper()
+	id, err := h.Slack.Send(h.Ctx(), slackfake.TypeEventsAPI, payload)
+	if !errors.Is(err, slackfake.ErrBotNotMember) {
+		h.T.Fatalf("event delivered (envelope %q, error %v); want it withheld: the bot is not a member", id, err)
+	}
+}
+
+// Invite is by typing `/invite @Extra Mile` in channel; it returns the ack
+// of the member_joined_channel the bot gets.
+func (h *Harness) Invite(channel, by string) slackfake.Ack {
+	h.T.Helper()
+	return h.waitAck("invite the bot", func(ctx context.Context) (string, error) { return h.Slack.InviteBot(ctx, channel, by) })
+}
+
+// RemoveBot is by removing the bot from channel; it returns the ack of the
+// channel_left (or group_left) the bot gets.
+func (h *Harness) RemoveBot(channel, by string) slackfake.Ack {
+	h.T.Helper()
+	return h.waitAck("remove the bot", func(ctx context.Context) (string, error) { return h.Slack.RemoveBot(ctx, channel, by) })
+}
+
+// CreateChannel is creator making a new public channel c; it returns the
+// ack of the channel_created the bot gets.
+func (h *Harness) CreateChannel(c slackfake.Channel, creator string) slackfake.Ack {
+	h.T.Helper()
+	return h.waitAck("create a channel", func(ctx context.Context) (string, error) { return h.Slack.CreateChannel(ctx, c, creator) })
+}
+
+// waitAck runs send and waits for the ack of the envelope it sent.
+func (h *Harness) waitAck(what string, send func(context.Context) (string, error)) slackfake.Ack {
+	h.T.Helper()
+	ctx := h.Ctx()
+	id, err := send(ctx)
+	if err != nil {
+		h.T.Fatalf("%s: %v", what, err)
+	}
+	ack, err := h.Slack.WaitAck(ctx, id)
+	if err != nil {
+		h.T.Fatalf("%s: no ack for envelope %s: %v", what, id, err)
+	}
+	return ack
+}
+
 // Eventually polls cond every few milliseconds until it holds, failing the
 // test with what after Timeout.
 func (h *Harness) Eventually(what string, cond func() bool) {
@@ -389,6 +440,6 @@ type SyncBuffer = logbuf.Buffer
 // RunOnce runs the program in the foreground until it stops by itself
 // (e.g. because Slack refused a token) and returns Run's error.
 func (h *Harness) RunOnce() error {
-	m := &app.Main{Config: h.Config, Logger: h.Config.Logger(h.Logs)}
+	m := &app.Main{Config: h.Config, Logger: h.Config.Logger(h.Logs), ChannelPace: h.ChannelPace}
 	return m.Run(context.Background())
 }

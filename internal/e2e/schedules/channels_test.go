@@ -107,7 +107,10 @@ func TestSubscribeAndSettings(t *testing.T) {
 
 	contains("member subscribes", reply(apptest.Alice, apptest.Random, "subscribe"), "Only Extra Mile admins can subscribe")
 	contains("member unsubscribes", reply(apptest.Alice, apptest.Random, "unsubscribe"), "Only Extra Mile admins can unsubscribe")
-	contains("admin subscribes", reply(apptest.Admin, apptest.Random, "subscribe"), "is subscribed")
+	contains("admin subscribes", reply(apptest.Admin, apptest.Random, "subscribe"), "is subscribed", "I've joined it")
+	if c, _ := h.Slack.Channel(apptest.Random); !c.BotIsMember {
+		t.Error("subscribing public Random did not make the bot join it")
+	}
 	contains("owner subscribes", reply(apptest.Owner, apptest.Team, "subscribe"), "is subscribed")
 	contains("admin subscribes again", reply(apptest.Admin, apptest.Random, "subscribe"), "already subscribed")
 
@@ -116,18 +119,30 @@ func TestSubscribeAndSettings(t *testing.T) {
 	contains("settings", settings,
 		"every Monday at 10:00", "Europe/Berlin", next.Format("2006-01-02 15:04"),
 		"every Friday at 16:00", "on the 1st of every month at 10:00", "every day at 17:00",
-		"<#"+apptest.General+">", "<#"+apptest.Random+">", "<#"+apptest.Team+">",
 		"Prompt for stories", "Thank-you roundup", "Digest of the month before", "Kudos summary, by DM")
+	contains("where settings say scheduled posts go", scheduledIn(settings), "<#"+apptest.General+">", "<#"+apptest.Random+">", "<#"+apptest.Team+">")
 	contains("private channel without the bot", reply(apptest.Admin, apptest.Secret, "subscribe"), "/invite @Extra Mile", "Nothing changed")
 	contains("subscribe the configured channel", reply(apptest.Admin, apptest.General, "subscribe"), "already gets", "EXTRAMILE_CHANNEL")
 
 	contains("unsubscribe the configured channel", reply(apptest.Admin, apptest.General, "unsubscribe"), "EXTRAMILE_CHANNEL")
 	contains("admin unsubscribes", reply(apptest.Admin, apptest.Random, "unsubscribe"), "unsubscribed")
 	contains("admin unsubscribes again", reply(apptest.Admin, apptest.Random, "unsubscribe"), "wasn't subscribed")
-	if got := reply(apptest.Alice, apptest.General, "settings"); strings.Contains(got, "<#"+apptest.Random+">") ||
+	if got := scheduledIn(reply(apptest.Alice, apptest.General, "settings")); strings.Contains(got, "<#"+apptest.Random+">") ||
 		strings.Contains(got, "<#"+apptest.Secret+">") || !strings.Contains(got, "<#"+apptest.General+">") {
-		t.Errorf("settings after unsubscribing Random:\n%s", got)
+		t.Errorf("settings after unsubscribing Random: scheduled posts go to %q", got)
 	}
+}
+
+// scheduledIn is the sentence of a settings reply (as fmtAny prints it) that
+// says where scheduled posts go (other parts name channels too: where kudos
+// count).
+func scheduledIn(settings string) string {
+	_, rest, ok := strings.Cut(settings, "Scheduled posts go to ")
+	if !ok {
+		return ""
+	}
+	line, _, _ := strings.Cut(rest, `"`)
+	return line
 }
 
 // nextMonday10 is the next Monday 10:00 in loc after now.
