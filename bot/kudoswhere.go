@@ -31,11 +31,9 @@ const (
 	kudosEverywhere kudosWhere = "everywhere" // every public channel, and private ones the bot is invited to
 )
 
-// Bounds of the wait before a sweep that Slack interrupted tries again.
-const (
-	sweepRetryFirst = 30 * time.Second
-	sweepRetryMax   = 10 * time.Minute
-)
+// sweepRetryMax bounds the wait before a sweep that Slack interrupted tries
+// again (it starts at ChannelPace.Retry and doubles).
+const sweepRetryMax = 10 * time.Minute
 
 // kudosWhere reads where kudos count, with who chose it and when (zero for
 // the default).
@@ -168,7 +166,7 @@ func (b *Bot) startSweep(ctx context.Context) {
 func (b *Bot) runSweeps(ctx context.Context) {
 	ctx, cancel := b.untilStop(ctx)
 	defer cancel()
-	retry := sweepRetryFirst
+	retry := b.channelPace.Retry
 	for {
 		err := b.sweepOnce(ctx)
 		switch {

@@ -28,11 +28,9 @@ const membershipPageSize = 200
 // channel_left reference).
 const membershipRefresh = 6 * time.Hour
 
-// Bounds of the wait before listing again after users.conversations failed.
-const (
-	membershipRetryFirst = time.Second
-	membershipRetryMax   = 5 * time.Minute
-)
+// membershipRetryMax bounds the wait before listing again after
+// users.conversations failed (it starts at ChannelPace.Retry and doubles).
+const membershipRetryMax = 5 * time.Minute
 
 // ChannelPace spaces the Web API calls that list and join channels, under
 // Slack's rate tiers (per method and workspace): users.conversations and
@@ -41,6 +39,9 @@ const (
 type ChannelPace struct {
 	List time.Duration // between two pages of a listing; default 3 s
 	Join time.Duration // between two joins; default 1.2 s
+	// Retry is the first pause before listing or joining again after Slack
+	// failed (it doubles on each failure); default 5 s.
+	Retry time.Duration
 }
 
 // withDefaults fills in the zero fields.
@@ -50,6 +51,9 @@ func (p ChannelPace) withDefaults() ChannelPace {
 	}
 	if p.Join <= 0 {
 		p.Join = 1200 * time.Millisecond
+	}
+	if p.Retry <= 0 {
+		p.Retry = 5 * time.Second
 	}
 	return p
 }
@@ -83,7 +87,10 @@ func (m *membership) set(channel string, member bool, eventTS string) bool {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.last == nil {
-		m.last, m.in = map[string]memberChange{}, map[string]bool{}
+		m.last = map[string]memberChange{}
+	}
+	if m.in == nil {
+		m.in = map[string]bool{}
 	}
 	if prev, ok := m.last[channel]; ok && eventTS != "" && prev.ts != "" && extramile.CompareTS(eventTS, prev.ts) < 0 {
 		return false
@@ -203,7 +210,7 @@ func sleep(ctx context.Context, d time.Duration) bool {
 func (b *Bot) keepMembership(ctx context.Context) {
 	ctx, cancel := b.untilStop(ctx)
 	defer cancel()
-	retry := membershipRetryFirst
+	retry := b.channelPace.Retry
 	for {
 		n, err := b.loadMembership(ctx)
 		if ctx.Err() != nil {
@@ -215,7 +222,7 @@ func (b *Bot) keepMembership(ctx context.Context) {
 			wait, retry = retry, min(retry*2, membershipRetryMax)
 		} else {
 			b.log.Info("listed the channels the bot is in: kudos count there", "channels", n)
-			retry = membershipRetryFirst
+			retry = b.channelPace.Retry
 		}
 		if !sleep(ctx, wait) {
 			return

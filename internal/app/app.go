@@ -91,7 +91,11 @@ func (m *Main) Run(ctx context.Context) error {
 			return err
 		}
 	}
-	if err := b.Start(ctx); err != nil {
+	// The bot's background work (retries, listing and joining channels)
+	// ends with botCtx: at shutdown, or when Slack refuses the connection.
+	botCtx, stopBot := context.WithCancel(ctx)
+	defer stopBot()
+	if err := b.Start(botCtx); err != nil {
 		return err
 	}
 
@@ -104,6 +108,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	log.Info("extramile is running", "db", cfg.DBPath, "zone", cfg.Timezone.String(), "channel", cfg.Channel)
 	runErr := adapter.Run(ctx)
+	stopBot()
 
 	log.Info("shutting down")
 	stopCtx, cancel := context.WithTimeout(context.Background(), schedulerTimeout)

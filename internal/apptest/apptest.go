@@ -49,8 +49,9 @@ type Harness struct {
 	Slack  *slackfake.Server
 	Config *config.Config
 	Logs   *SyncBuffer
-	// ChannelPace spaces the bot's listing and joining of channels; New
-	// makes it fast (1 ms), a test may slow it down before Start.
+	// ChannelPace spaces the bot's listing and joining of channels, and its
+	// retries; New makes it fast (1 ms, retries after 10 ms), a test may
+	// change it before Start.
 	ChannelPace bot.ChannelPace
 
 	connections int
@@ -106,7 +107,7 @@ func New(tb testing.TB, opts ...func(*config.Config)) *Harness {
 	if err := cfg.Validate(); err != nil {
 		tb.Fatalf("test configuration: %v", err)
 	}
-	h := &Harness{T: tb, Slack: srv, Config: cfg, Logs: &SyncBuffer{}, ChannelPace: bot.ChannelPace{List: time.Millisecond, Join: time.Millisecond}}
+	h := &Harness{T: tb, Slack: srv, Config: cfg, Logs: &SyncBuffer{}, ChannelPace: bot.ChannelPace{List: time.Millisecond, Join: time.Millisecond, Retry: 10 * time.Millisecond}}
 	tb.Cleanup(func() {
 		h.Stop()
 		if tb.Failed() {
