@@ -2,4 +2,7 @@
 // modal submissions, button clicks and reaction events over Socket Mode,
 // posts shoutouts, thanks and the scheduled prompts, roundups and digests,
 // and keeps what users submit through the store before anything is posted.
+// It knows which channels it is a member of, where Slack sends it reactions
+// and so where kudos count, and joins every public channel when an admin
+// chooses so (membership.go, kudoswhere.go).
 package bot
