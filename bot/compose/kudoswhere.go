@@ -77,9 +77,9 @@ func KudosWhereUsage() Message {
 		"or `/extramile settings kudos everywhere` (every public channel: I join them all). `/extramile settings` shows the choice now.")
 }
 
-// SubscribedJoined answers `/extramile subscribe` in a public channel the
-// bot was not in and has just joined; added is false when the channel was
-// already subscribed.
+// SubscribedJoined answers `/extramile subscribe` for a public channel the
+// bot was not in and has just joined (the one it was typed in, or the one
+// named); added is false when the channel was already subscribed.
 func SubscribedJoined(channel string, added bool) Message {
 	ch := ChannelMention(channel)
 	if !added {
@@ -88,7 +88,7 @@ func SubscribedJoined(channel string, added bool) Message {
 	return Message{
 		Text: fallback(ch + " is subscribed to Extra Mile, and Extra Mile joined it."),
 		Blocks: []slack.Block{
-			section(":white_check_mark: " + ch + " is subscribed, and I've joined it to post here. From now on it gets the weekly prompt, " +
+			section(":white_check_mark: " + ch + " is subscribed, and I've joined it so I can post there. From now on it gets the weekly prompt, " +
 				"the weekly thank-you roundup and the monthly digest. `/extramile settings` shows when."),
 			contextBlock("Now that I'm in it, kudos given in " + ch + " count too."),
 		},

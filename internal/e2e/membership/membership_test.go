@@ -183,12 +183,14 @@ func TestSweepResumesAfterRestart(t *testing.T) {
 	}
 }
 
-// TestSubscribeJoinsThePublicChannel: /extramile subscribe in a public
-// channel the bot is not in joins it (so the posts can go out and kudos
-// count there) and says so; in a private one it asks for an invite first.
+// TestSubscribeJoinsThePublicChannel: /extramile subscribe in (or naming) a
+// public channel the bot is not in joins it (so the posts can go out and
+// kudos count there) and says so; in a private one it asks for an invite
+// first.
 func TestSubscribeJoinsThePublicChannel(t *testing.T) {
 	t.Parallel()
 	h := apptest.New(t)
+	addPublic(t, h, "CPROJ")
 	h.Start()
 	if got := reply(h, apptest.Admin, apptest.Random, "subscribe"); !strings.Contains(got, "is subscribed, and I've joined it") {
 		t.Errorf("subscribe in Random: %s", got)
@@ -196,11 +198,14 @@ func TestSubscribeJoinsThePublicChannel(t *testing.T) {
 	if got := reply(h, apptest.Admin, apptest.Secret, "subscribe"); !strings.Contains(got, "/invite @Extra Mile") {
 		t.Errorf("subscribe in Secret: %s", got)
 	}
-	waitKudosChannels(h, apptest.General, apptest.Random, apptest.Team)
+	if got := reply(h, apptest.Admin, apptest.General, "subscribe <#CPROJ|proj>"); !strings.Contains(got, "<#CPROJ> is subscribed, and I've joined it") {
+		t.Errorf("subscribe #proj from General: %s", got)
+	}
+	waitKudosChannels(h, apptest.General, apptest.Random, apptest.Team, "CPROJ")
 	h.Event(react(h, apptest.Alice, post(h, apptest.Bob, apptest.Random, "Ran the offsite")))
 	waitGifts(h, gift{apptest.Alice, apptest.Bob, apptest.Random})
-	if j := joins(h); len(j) != 1 || j[apptest.Random] != 1 {
-		t.Errorf("joins: %v, want Random once", j)
+	if j := joins(h); len(j) != 2 || j[apptest.Random] != 1 || j["CPROJ"] != 1 {
+		t.Errorf("joins: %v, want Random and CPROJ once each", j)
 	}
 }
 
