@@ -138,7 +138,8 @@ func splitCommand(text string) (sub, rest string) {
 }
 
 // noArguments are the subcommands that take nothing after them.
-var noArguments = map[string]bool{"mine": true, "digest": true, "settings": true, "forget-me": true, "forgetme": true, "forget": true}
+// (settings takes `kudos everywhere|invited`: kudoswhere.go answers the rest.)
+var noArguments = map[string]bool{"mine": true, "digest": true, "forget-me": true, "forgetme": true, "forget": true}
 
 // periodStart maps a leaderboard period to its start (zero for all time):
 // "week" is this calendar week (from Monday) and "month" this calendar

@@ -73,8 +73,9 @@ func KudosWhereChanged(everywhere, changed bool) Message {
 // KudosWhereUsage explains `/extramile settings kudos …` when what followed
 // was not a choice it knows.
 func KudosWhereUsage() Message {
-	return simple("Choose where kudos count with `/extramile settings kudos invited` (only the channels I'm invited to: the default) " +
-		"or `/extramile settings kudos everywhere` (every public channel: I join them all). `/extramile settings` shows the choice now.")
+	return simple("`/extramile settings` on its own shows the settings. After it I understand only where kudos count: " +
+		"`/extramile settings kudos invited` (only the channels I'm invited to: the default) or " +
+		"`/extramile settings kudos everywhere` (every public channel: I join them all). Nothing changed.")
 }
 
 // SubscribedJoined answers `/extramile subscribe` for a public channel the
