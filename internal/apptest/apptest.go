@@ -196,7 +196,7 @@ func (h *Harness) StartAnother() *Process {
 	h.T.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	p := &Process{h: h, cancel: cancel, done: make(chan error, 1), Logs: &SyncBuffer{}}
-	m := &app.Main{Config: h.Config, Logger: h.Config.Logger(p.Logs)}
+	m := &app.Main{Config: h.Config, Logger: h.Config.Logger(p.Logs), ChannelPace: h.ChannelPace}
 	go func() { p.done <- m.Run(ctx) }()
 	h.T.Cleanup(func() {
 		_ = p.Stop()
