@@ -7,10 +7,10 @@ import (
 )
 
 // ownerDead reports whether the process named by a lease owner (see
-// newOwnerID) is certainly gone: it ran on this host, and either had this
-// process's pid (a container restarted: we are its next incarnation) or its
-// pid no longer exists. An owner on another host is never known dead: its
-// leases run out instead.
+// newOwnerID) is certainly gone: it ran on this host and its pid no longer
+// exists. An owner on another host, or whose pid is alive (this very
+// process included: replicas in containers can share a hostname and pid 1),
+// is never known dead: its leases run out instead.
 func ownerDead(owner, self string) bool {
 	if owner == self {
 		return false
@@ -24,5 +24,5 @@ func ownerDead(owner, self string) bool {
 	if me, _ := os.Hostname(); !ok || err != nil || host != me || pid <= 0 {
 		return false
 	}
-	return pid == os.Getpid() || !processExists(pid)
+	return !processExists(pid)
 }
