@@ -48,14 +48,19 @@ type DB struct {
 	Now func() time.Time
 	// Logger receives operational messages; nil discards them.
 	Logger *slog.Logger
+	// ObserveWrite, when set, hears how long each write transaction took,
+	// from asking for the write lock to being durable on disk (metrics).
+	// It is called once per committed write, by the writer.
+	ObserveWrite func(time.Duration)
 
 	db  *sql.DB  // reads and migrations
 	w   *sql.DB  // write transactions: one connection (see openWriter)
 	wal *walSync // group commit (see durable.go); nil when commits sync themselves
 
-	gate   writeGate              // one write transaction at a time, urgent ones first
-	holder atomic.Pointer[sql.Tx] // the write transaction holding the gate
-	path   string
+	gate       writeGate              // one write transaction at a time, urgent ones first
+	holder     atomic.Pointer[sql.Tx] // the write transaction holding the gate
+	writeStart time.Time              // when the gate holder asked for it (guarded by the gate)
+	path       string
 
 	readOnly bool   // opened by OpenReadOnly: no writer, never written
 	tempDir  string // a migrated copy OpenReadOnly reads through, removed by Close
@@ -217,6 +222,7 @@ func (db *DB) beginWrite(ctx context.Context) (*sql.Tx, error) {
 	if db.readOnly {
 		return nil, errReadOnly
 	}
+	start := time.Now()
 	if err := db.gate.acquire(ctx); err != nil {
 		return nil, err
 	}
@@ -225,6 +231,7 @@ func (db *DB) beginWrite(ctx context.Context) (*sql.Tx, error) {
 		db.gate.release()
 		return nil, err
 	}
+	db.writeStart = start
 	db.holder.Store(tx)
 	return tx, nil
 }

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Group commit. SQLite with synchronous=FULL fsyncs the WAL inside every
@@ -27,16 +28,19 @@ import (
 // The write gate is released at once: the next writer commits during the
 // fsync.
 func (db *DB) commit(tx *sql.Tx) error {
+	start := db.writeStart // read while the gate is still held
 	err := tx.Commit()
 	db.endWrite(tx)
 	if err != nil {
 		return err
 	}
-	if db.wal == nil {
-		return nil // the connection syncs in its commits (synchronous=FULL)
-	}
-	if err := db.wal.wait(); err != nil {
-		return fmt.Errorf("sync the write-ahead log: %w", err)
+	if db.wal != nil {
+		if err := db.wal.wait(); err != nil {
+			return fmt.Errorf("sync the write-ahead log: %w", err)
+		}
+	} // else the connection syncs in its commits (synchronous=FULL)
+	if db.ObserveWrite != nil {
+		db.ObserveWrite(time.Since(start))
 	}
 	return nil
 }

@@ -8,9 +8,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/url"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -38,6 +40,7 @@ type Config struct {
 	Admins          []string      `envconfig:"EXTRAMILE_ADMINS" desc:"comma list of user IDs who may change settings (workspace admins and owners may too)"`
 	LogLevel        LogLevel      `envconfig:"EXTRAMILE_LOG_LEVEL" default:"info" desc:"debug, info, warn or error"`
 	LogFormat       string        `envconfig:"EXTRAMILE_LOG_FORMAT" default:"text" desc:"text or json"`
+	HTTPAddr        string        `envconfig:"EXTRAMILE_HTTP_ADDR" desc:"host:port of the health and metrics listener (/healthz, /readyz, /metrics), e.g. 127.0.0.1:9090; empty = off"`
 }
 
 // Slack holds the Slack credentials and endpoint. Each variable may also be
@@ -178,10 +181,21 @@ func (c *Config) Validate() error {
 			add("EXTRAMILE_ADMINS: %q is not a user ID; use IDs such as U0123456789 (a profile's ⋮ menu → Copy member ID)", a)
 		}
 	}
+	if c.HTTPAddr != "" {
+		if _, port, err := net.SplitHostPort(c.HTTPAddr); err != nil || !validPort(port) {
+			add("EXTRAMILE_HTTP_ADDR must be host:port such as 127.0.0.1:9090 or :9090 (got %q); leave it empty to turn the listener off", c.HTTPAddr)
+		}
+	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		add("EXTRAMILE_LOG_FORMAT must be text or json (got %q)", c.LogFormat)
 	}
 	return errors.Join(errs...)
+}
+
+// validPort reports whether p is a TCP port number (0 picks a free one).
+func validPort(p string) bool {
+	n, err := strconv.Atoi(p)
+	return err == nil && n >= 0 && n <= 65535
 }
 
 // IsAdmin reports whether user is listed in EXTRAMILE_ADMINS.

@@ -16,7 +16,7 @@ func setenv(t *testing.T, env map[string]string) {
 		"EXTRAMILE_DB_PATH", "EXTRAMILE_TIMEZONE", "EXTRAMILE_CHANNEL", "EXTRAMILE_PROMPT_SCHEDULE",
 		"EXTRAMILE_ROUNDUP_SCHEDULE", "EXTRAMILE_SHOUTOUT_SCHEDULE", "EXTRAMILE_DIGEST_SCHEDULE", "EXTRAMILE_KUDOS_DM_SCHEDULE", "EXTRAMILE_CATCHUP",
 		"EXTRAMILE_KUDOS_EMOJI", "EXTRAMILE_KUDOS_DAILY_LIMIT", "EXTRAMILE_ADMINS",
-		"EXTRAMILE_LOG_LEVEL", "EXTRAMILE_LOG_FORMAT", "DB_PATH",
+		"EXTRAMILE_LOG_LEVEL", "EXTRAMILE_LOG_FORMAT", "DB_PATH", "EXTRAMILE_HTTP_ADDR",
 	} {
 		t.Setenv(k, "")
 		unsetenv(t, k)
@@ -56,6 +56,7 @@ func TestLoadDefaults(t *testing.T) {
 		{"catchup", c.Catchup.String(), (6 * time.Hour).String()},
 		{"emoji", strings.Join(c.KudosEmoji, ","), "raised_hands"},
 		{"log", c.LogLevel.String() + "/" + c.LogFormat, "INFO/text"},
+		{"http listener off", c.HTTPAddr, ""},
 	}
 	for _, ch := range checks {
 		if ch.got != ch.want {
@@ -94,6 +95,19 @@ func TestLoadPrefixedWinsAndLists(t *testing.T) {
 	}
 }
 
+func TestLoadHTTPAddr(t *testing.T) {
+	for _, addr := range []string{"127.0.0.1:9090", ":9090", "[::1]:0"} {
+		setenv(t, with(map[string]string{"EXTRAMILE_HTTP_ADDR": addr}))
+		c, err := Load()
+		if err != nil {
+			t.Fatalf("%s: Load: %v", addr, err)
+		}
+		if c.HTTPAddr != addr {
+			t.Errorf("HTTPAddr: got %q, want %q", c.HTTPAddr, addr)
+		}
+	}
+}
+
 func TestLoadErrorsNameTheVariable(t *testing.T) {
 	tests := []struct {
 		name string
@@ -117,6 +131,8 @@ func TestLoadErrorsNameTheVariable(t *testing.T) {
 		{"bad log level", with(map[string]string{"EXTRAMILE_LOG_LEVEL": "loud"}), []string{"EXTRAMILE_LOG_LEVEL"}, ""},
 		{"bad log format", with(map[string]string{"EXTRAMILE_LOG_FORMAT": "xml"}), []string{"EXTRAMILE_LOG_FORMAT must be text or json"}, ""},
 		{"empty db path", with(map[string]string{"EXTRAMILE_DB_PATH": ""}), []string{"EXTRAMILE_DB_PATH must not be empty"}, ""},
+		{"http addr without port", with(map[string]string{"EXTRAMILE_HTTP_ADDR": "127.0.0.1"}), []string{"EXTRAMILE_HTTP_ADDR must be host:port"}, ""},
+		{"http addr bad port", with(map[string]string{"EXTRAMILE_HTTP_ADDR": ":http-alt"}), []string{"EXTRAMILE_HTTP_ADDR must be host:port"}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -145,7 +161,7 @@ func TestPrintUsageListsEveryVariable(t *testing.T) {
 	for _, v := range []string{"SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_API_URL", "EXTRAMILE_DB_PATH",
 		"EXTRAMILE_TIMEZONE", "EXTRAMILE_CHANNEL", "EXTRAMILE_PROMPT_SCHEDULE", "EXTRAMILE_ROUNDUP_SCHEDULE", "EXTRAMILE_SHOUTOUT_SCHEDULE",
 		"EXTRAMILE_DIGEST_SCHEDULE", "EXTRAMILE_KUDOS_DM_SCHEDULE", "EXTRAMILE_CATCHUP", "EXTRAMILE_KUDOS_EMOJI", "EXTRAMILE_KUDOS_DAILY_LIMIT",
-		"EXTRAMILE_ADMINS", "EXTRAMILE_LOG_LEVEL", "EXTRAMILE_LOG_FORMAT"} {
+		"EXTRAMILE_ADMINS", "EXTRAMILE_LOG_LEVEL", "EXTRAMILE_LOG_FORMAT", "EXTRAMILE_HTTP_ADDR"} {
 		if !strings.Contains(buf.String(), v) {
 			t.Errorf("usage does not list %s:\n%s", v, buf.String())
 		}
