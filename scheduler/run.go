@@ -25,6 +25,9 @@ func (s *Scheduler) fire(ctx context.Context, t *task) {
 // returns the job's error (or ErrStillRunning, ErrPanicked) wrapped.
 func (s *Scheduler) invoke(ctx context.Context, t *task, at time.Time) (err error) {
 	log := s.log.With(keyJob, t.Name, keyScheduledAt, at)
+	if s.onRun != nil {
+		defer func() { s.onRun(t.Name, err) }() // runs last: sees a recovered panic
+	}
 	select {
 	case t.busy <- struct{}{}:
 	default:

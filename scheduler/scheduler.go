@@ -41,6 +41,11 @@ type Options struct {
 	Now func() time.Time
 	// Logger receives the scheduler's logs (nil discards them).
 	Logger *slog.Logger
+	// OnRun, when set, hears the end of every run the scheduler attempts
+	// (scheduled, caught up or RunNow) with what the run returned: nil, or
+	// an error that may wrap ErrStillRunning (skipped) or ErrPanicked.
+	// For metrics; it must return quickly.
+	OnRun func(job string, err error)
 }
 
 // Entry describes a job added to a Scheduler, for status pages and logs.
@@ -97,6 +102,7 @@ type Scheduler struct {
 	catchup time.Duration
 	now     func() time.Time
 	log     *slog.Logger
+	onRun   func(job string, err error)
 
 	mu       sync.Mutex
 	state    state
@@ -115,6 +121,7 @@ func New(opts Options) *Scheduler {
 		catchup: opts.Catchup,
 		now:     opts.Now,
 		log:     opts.Logger,
+		onRun:   opts.OnRun,
 		byName:  make(map[string]*task),
 	}
 	if s.loc == nil {

@@ -312,3 +312,65 @@ func TestStopGivesUp(t *testing.T) {
 	receive(t, cancelled, "the job's context to be cancelled")
 	stop(t, s) // the job has returned now
 }
+
+// TestOnRun hears every run attempted, with what it returned: success, the
+// job's error, a recovered panic and a skipped overlapping run.
+func TestOnRun(t *testing.T) {
+	type run struct {
+		job string
+		err error
+	}
+	var (
+		mu   sync.Mutex
+		runs []run
+	)
+	s := New(Options{OnRun: func(job string, err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		runs = append(runs, run{job, err})
+	}})
+	errBoom := errors.New("slack said no")
+	release, started := make(chan struct{}), make(chan struct{})
+	for _, j := range []Job{
+		{Name: "ok", Spec: "@weekly", Run: func(context.Context, time.Time) error { return nil }},
+		{Name: "fails", Spec: "@weekly", Run: func(context.Context, time.Time) error { return errBoom }},
+		{Name: "panics", Spec: "@weekly", Run: func(context.Context, time.Time) error { panic("oops") }},
+		{Name: "blocks", Spec: "@weekly", Run: func(context.Context, time.Time) error { close(started); <-release; return nil }},
+	} {
+		if err := s.Add(j); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx, at := context.Background(), time.Date(2025, 3, 3, 10, 0, 0, 0, time.UTC)
+	_ = s.RunNow(ctx, "ok", at)
+	_ = s.RunNow(ctx, "fails", at)
+	_ = s.RunNow(ctx, "panics", at)
+	_ = s.RunNow(ctx, "nope", at) // never attempted: not heard
+	done := make(chan struct{})
+	go func() { _ = s.RunNow(ctx, "blocks", at); close(done) }()
+	<-started
+	_ = s.RunNow(ctx, "blocks", at) // skipped
+	close(release)
+	<-done
+
+	mu.Lock()
+	defer mu.Unlock()
+	checks := []struct {
+		job  string
+		want func(error) bool
+	}{
+		{"ok", func(err error) bool { return err == nil }},
+		{"fails", func(err error) bool { return errors.Is(err, errBoom) }},
+		{"panics", func(err error) bool { return errors.Is(err, ErrPanicked) }},
+		{"blocks", func(err error) bool { return errors.Is(err, ErrStillRunning) }},
+		{"blocks", func(err error) bool { return err == nil }},
+	}
+	if len(runs) != len(checks) {
+		t.Fatalf("runs heard: got %v, want %d", runs, len(checks))
+	}
+	for i, c := range checks {
+		if runs[i].job != c.job || !c.want(runs[i].err) {
+			t.Errorf("run %d: got %s %v", i, runs[i].job, runs[i].err)
+		}
+	}
+}
