@@ -83,6 +83,7 @@ type Options struct {
 	// ChannelPace spaces the calls that list and join channels (defaults:
 	// Slack's rate tiers; see ChannelPace).
 	ChannelPace ChannelPace
+	Metrics     Metrics // hears the stories and kudos created (nil: nothing does)
 }
 
 // Bot answers Slack. Create it with New.
@@ -99,6 +100,7 @@ type Bot struct {
 	log        *slog.Logger
 	now        func() time.Time
 	pace       time.Duration
+	metrics    Metrics
 
 	botUserID string
 	dir       *directory
@@ -126,7 +128,10 @@ func New(o Options) *Bot {
 		api: o.API, store: o.Store, channel: o.Channel, loc: o.Location,
 		kudosEmoji: map[string]bool{}, emojiList: o.KudosEmoji, dailyLimit: o.DailyLimit,
 		admins: map[string]bool{}, jobs: o.Jobs, log: o.Logger, now: o.Now, pace: o.PostInterval,
-		owner: newOwnerID(), channelPace: o.ChannelPace.withDefaults(),
+		owner: newOwnerID(), channelPace: o.ChannelPace.withDefaults(), metrics: o.Metrics,
+	}
+	if b.metrics == nil {
+		b.metrics = noMetrics{}
 	}
 	b.store = topInvalidator{Store: o.Store, tops: &b.tops}
 	if b.loc == nil {

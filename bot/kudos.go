@@ -188,6 +188,7 @@ func (b *Bot) giveKudos(ctx context.Context, log *slog.Logger, r reaction) (stri
 	case res.Duplicate:
 		return outcomeAlready, nil, nil
 	}
+	b.metrics.KudosCreated(res.Added)
 	return outcomeGiven, []any{"receivers", gift.Receivers, "story", gift.StoryID, "private", gift.Private, "given_today", res.GivenToday}, nil
 }
 

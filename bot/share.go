@@ -49,6 +49,7 @@ func (b *Bot) share(ctx context.Context, s *extramile.Story) error {
 	if err := b.store.CreateStory(ctx, s); err != nil {
 		return err
 	}
+	b.metrics.StoryCreated()
 	b.log.Info("story kept", "story", s.ID, "author", s.Author, "channel", s.Channel, "recognized", len(s.Recognized), "private", s.Private, "privacy_pending", s.PrivacyPending)
 	if s.PrivacyPending {
 		b.goBackground(ctx, func(ctx context.Context) { b.resolvePrivacy(ctx, s.Channel) })

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -52,7 +53,48 @@ type Adapter struct {
 	// handler leaves for after the ack is not bounded. Default 2.5 s.
 	AckBudget time.Duration
 
-	inflight sync.WaitGroup
+	// Observe, when set, hears every envelope acked: its type (events_api,
+	// slash_commands, interactive, …) and the time from reading it off the
+	// socket to sending its ack. For metrics; it must return quickly.
+	Observe func(envelopeType string, ackLatency time.Duration)
+	// Now is the clock of LastReceived (default time.Now).
+	Now func() time.Time
+
+	inflight     sync.WaitGroup
+	lastReceived atomic.Int64 // unix nanoseconds; 0 before anything came
+}
+
+// LastReceived is when the last thing from Slack came over the socket (a
+// hello, an envelope, a disconnect), by Now; zero before the first. The
+// events slack-go makes up itself (connecting, connection errors) do not
+// count.
+func (a *Adapter) LastReceived() time.Time {
+	n := a.lastReceived.Load()
+	if n == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, n)
+}
+
+// markReceived records that evt came from Slack, unless slack-go made it.
+func (a *Adapter) markReceived(evt socketmode.Event) {
+	switch evt.Type {
+	case socketmode.EventTypeConnecting, socketmode.EventTypeConnected, socketmode.EventTypeConnectionError,
+		socketmode.EventTypeInvalidAuth, socketmode.EventTypeIncomingError, socketmode.EventTypeErrorWriteFailed:
+		return
+	}
+	now := time.Now
+	if a.Now != nil {
+		now = a.Now
+	}
+	a.lastReceived.Store(now().UnixNano())
+}
+
+// observe reports an envelope acked to Observe.
+func (a *Adapter) observe(envelopeType string, received time.Time) {
+	if a.Observe != nil {
+		a.Observe(envelopeType, time.Since(received))
+	}
 }
 
 // ErrSlackRefused is returned by Run when Slack refuses the connection for a
@@ -92,6 +134,7 @@ func (a *Adapter) Run(ctx context.Context) error {
 			log.Error("socket mode stopped: Slack refused the connection; check SLACK_APP_TOKEN and that Socket Mode is enabled for the app", "error", err)
 			return fmt.Errorf("%w: %w", ErrSlackRefused, err)
 		case evt := <-a.Client.Events:
+			a.markReceived(evt)
 			if err := a.dispatch(ctx, log, evt); err != nil {
 				a.drain(log)
 				closeSocket()
@@ -165,7 +208,9 @@ func (a *Adapter) dispatch(ctx context.Context, log *slog.Logger, evt socketmode
 	case socketmode.EventTypeEventsAPI:
 		ev, ok := evt.Data.(slackevents.EventsAPIEvent)
 		if evt.Request != nil {
+			received := time.Now()
 			a.ack(log, evt.Request.EnvelopeID, nil)
+			a.observe(evt.Request.Type, received)
 		}
 		if !ok || evt.Request == nil {
 			return nil
@@ -174,7 +219,9 @@ func (a *Adapter) dispatch(ctx context.Context, log *slog.Logger, evt socketmode
 		a.goSafe(log, "events_api", func() { a.Handler.HandleEvent(context.WithoutCancel(ctx), e) })
 	default:
 		if evt.Request != nil && evt.Request.EnvelopeID != "" {
+			received := time.Now()
 			a.ack(log, evt.Request.EnvelopeID, nil)
+			a.observe(evt.Request.Type, received)
 		}
 		log.Debug("unhandled socket mode event", "type", evt.Type)
 	}
@@ -187,6 +234,7 @@ func (a *Adapter) serve(ctx context.Context, log *slog.Logger, req *socketmode.R
 	if req == nil {
 		return
 	}
+	received := time.Now()
 	a.inflight.Add(1)
 	go func() {
 		defer a.inflight.Done()
@@ -197,6 +245,7 @@ func (a *Adapter) serve(ctx context.Context, log *slog.Logger, req *socketmode.R
 				payload = nil
 			}
 			a.ack(log, req.EnvelopeID, payload)
+			a.observe(req.Type, received)
 		}()
 		hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), a.ackBudget())
 		defer cancel()
@@ -237,7 +286,9 @@ func (a *Adapter) ackBadMessage(log *slog.Logger, evt socketmode.Event) {
 	id, typ := decodeEnvelope(bad.Message)
 	log.Warn("could not parse an envelope; acked it", "envelope_type", typ, "envelope_id", id, "error", bad.Cause)
 	if id != "" {
+		received := time.Now()
 		a.ack(log, id, nil)
+		a.observe(typ, received)
 	}
 }
 
