@@ -1,6 +1,7 @@
 // Package app wires Extra Mile together: config → storage → Slack client →
-// bot → scheduler, and nothing else. cmd/extramile runs it; the end-to-end
-// tests run the very same Main against a fake Slack.
+// bot → scheduler, with the metrics hooks and the health listener, and
+// nothing else. cmd/extramile runs it; the end-to-end tests run the very
+// same Main against a fake Slack.
 package app
 
 import (
@@ -9,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"time"
 
@@ -17,6 +19,8 @@ import (
 
 	"github.com/extramile/extramile/bot"
 	"github.com/extramile/extramile/internal/config"
+	"github.com/extramile/extramile/internal/health"
+	"github.com/extramile/extramile/internal/metrics"
 	"github.com/extramile/extramile/scheduler"
 	"github.com/extramile/extramile/storage"
 )
@@ -40,6 +44,13 @@ type Main struct {
 	// ChannelPace spaces listing and joining channels; zero fields take
 	// Slack's rate tiers (test hook: tests make it fast).
 	ChannelPace bot.ChannelPace
+	// HTTPListener, when set, serves the health and metrics endpoints
+	// instead of a listener on Config.HTTPAddr (tests pass 127.0.0.1:0).
+	// Run closes it.
+	HTTPListener net.Listener
+	// Now is the clock of the socket's activity and of /readyz (default
+	// time.Now).
+	Now func() time.Time
 
 	db *storage.DB
 }
@@ -54,6 +65,9 @@ func NewMain(cfg *config.Config, logOut io.Writer) *Main {
 // database) or Slack refuses the connection.
 func (m *Main) Run(ctx context.Context) error {
 	cfg, log := m.Config, m.Logger
+	if m.HTTPListener != nil {
+		defer m.HTTPListener.Close() // when Run fails before serving on it
+	}
 	db, err := storage.Open(ctx, cfg.DBPath)
 	if err != nil {
 		return fmt.Errorf("open database: %w", err)
@@ -61,6 +75,12 @@ func (m *Main) Run(ctx context.Context) error {
 	m.db = db
 	defer m.Close()
 	db.Logger = log.With("component", "storage")
+	now := m.Now
+	if now == nil {
+		now = time.Now
+	}
+	met := metrics.New()
+	db.ObserveWrite = met.DBWrite
 
 	retry := slack.RetryConfig{MaxRetries: 4, RetryAfterDuration: 30 * time.Second, BackoffInitial: 200 * time.Millisecond, BackoffMax: 10 * time.Second, BackoffJitter: 100 * time.Millisecond}
 	retry.Handlers = []slack.RetryHandler{
@@ -71,15 +91,15 @@ func (m *Main) Run(ctx context.Context) error {
 	api := slack.New(cfg.Slack.BotToken, append([]slack.Option{
 		slack.OptionAPIURL(cfg.Slack.APIURL),
 		slack.OptionAppLevelToken(cfg.Slack.AppToken),
-		slack.OptionHTTPClient(&http.Client{Timeout: 30 * time.Second, Transport: slackTransport()}),
+		slack.OptionHTTPClient(&http.Client{Timeout: 30 * time.Second, Transport: met.SlackTransport(slackTransport())}),
 		slack.OptionRetryConfig(retry),
 	}, m.SlackOptions...)...)
 
-	sched := scheduler.New(scheduler.Options{Location: cfg.Timezone.Location, Catchup: cfg.Catchup, Logger: log.With("component", "scheduler")})
+	sched := scheduler.New(scheduler.Options{Location: cfg.Timezone.Location, Catchup: cfg.Catchup, Logger: log.With("component", "scheduler"), OnRun: met.JobRun})
 	b := bot.New(bot.Options{
 		API: api, Store: db, Channel: cfg.Channel, Location: cfg.Timezone.Location,
 		KudosEmoji: cfg.KudosEmoji, DailyLimit: cfg.KudosDailyLimit, Admins: cfg.Admins,
-		Jobs: sched.Entries, Logger: log.With("component", "bot"), ChannelPace: m.ChannelPace,
+		Jobs: sched.Entries, Logger: log.With("component", "bot"), ChannelPace: m.ChannelPace, Metrics: met,
 	})
 	for _, j := range []scheduler.Job{
 		{Name: bot.JobPrompt, Spec: cfg.PromptSchedule, Run: b.PromptJob},
@@ -91,6 +111,32 @@ func (m *Main) Run(ctx context.Context) error {
 			return err
 		}
 	}
+	wire := &wireActivity{now: now}
+	adapter := &bot.Adapter{
+		Client: socketmode.New(api, append([]socketmode.Option{
+			socketmode.OptionDialer(wire.dialer()),
+			socketmode.OptionPingInterval(socketPingInterval),
+		}, m.SocketOptions...)...),
+		Handler:      b,
+		Logger:       log.With("component", "socket"),
+		DrainTimeout: drainTimeout,
+		Observe:      met.Envelope,
+		Now:          now,
+	}
+	lastReceived := func() time.Time { return latest(adapter.LastReceived(), wire.Last()) }
+	met.WatchSocket(lastReceived)
+	stopHTTP, err := m.serveHTTP(health.Handler(health.Options{
+		Checks: []health.Check{
+			health.SocketCheck(lastReceived, socketPingInterval, now),
+			health.DatabaseCheck(db.CheckWrite),
+		},
+		Metrics: met.Handler(),
+	}))
+	if err != nil {
+		return err
+	}
+	defer stopHTTP()
+
 	// The bot's background work (retries, listing and joining channels)
 	// ends with botCtx: at shutdown, or when Slack refuses the connection.
 	botCtx, stopBot := context.WithCancel(ctx)
@@ -100,12 +146,6 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 
 	sched.Start(ctx)
-	adapter := &bot.Adapter{
-		Client:       socketmode.New(api, m.SocketOptions...),
-		Handler:      b,
-		Logger:       log.With("component", "socket"),
-		DrainTimeout: drainTimeout,
-	}
 	log.Info("extramile is running", "db", cfg.DBPath, "zone", cfg.Timezone.String(), "channel", cfg.Channel)
 	runErr := adapter.Run(ctx)
 	stopBot()
@@ -126,6 +166,31 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// serveHTTP serves h on HTTPListener or on Config.HTTPAddr, if either is
+// set, until the returned func is called (it waits for the server to stop).
+func (m *Main) serveHTTP(h http.Handler) (stop func(), err error) {
+	ln := m.HTTPListener
+	if ln == nil && m.Config.HTTPAddr != "" {
+		if ln, err = net.Listen("tcp", m.Config.HTTPAddr); err != nil {
+			return nil, fmt.Errorf("listen on EXTRAMILE_HTTP_ADDR %s: %w", m.Config.HTTPAddr, err)
+		}
+	}
+	if ln == nil {
+		return func() {}, nil
+	}
+	log := m.Logger.With("component", "http")
+	log.Info("serving /healthz, /readyz and /metrics", "addr", ln.Addr().String())
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := health.Serve(ctx, ln, h, log); err != nil {
+			log.Error("the health and metrics listener stopped", "error", err)
+		}
+	}()
+	return func() { cancel(); <-done }, nil
 }
 
 // Close closes the database; it is safe to call more than once.
