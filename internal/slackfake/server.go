@@ -74,6 +74,7 @@ type config struct {
 	pingInterval, triggerTTL, discGrace time.Duration
 	now                                 func() time.Time
 	logger                              *slog.Logger
+	botScopes                           []string // guarded by Server.mu once serving
 }
 
 // Option configures a Server.
@@ -132,6 +133,7 @@ func New(tb testing.TB, opts ...Option) *Server {
 		triggerTTL:   3 * time.Second,
 		discGrace:    time.Second,
 		now:          time.Now,
+		botScopes:    DefaultBotScopes(),
 	}
 	for _, o := range opts {
 		o(&cfg)

@@ -117,6 +117,10 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		writeJSON(rec, http.StatusOK, apiError(code))
 		return
 	}
+	if missing := s.checkScopes(rec, name, req); missing != nil {
+		writeJSON(rec, http.StatusOK, missing)
+		return
+	}
 	if perr != "" {
 		writeJSON(rec, http.StatusOK, apiError(perr))
 		return

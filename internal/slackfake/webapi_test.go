@@ -495,7 +495,7 @@ func TestUnknownMethodAndOverride(t *testing.T) {
 
 func TestDirectoryMethods(t *testing.T) {
 	clock := newFakeClock() // 2024-03-01: Paris is on winter time
-	srv := withDirectory(New(t, WithClock(clock.Now)))
+	srv := withDirectory(New(t, WithClock(clock.Now), WithBotScopes(append(DefaultBotScopes(), "team:read", "im:read")...)))
 	api := newAPI(srv)
 	ctx := testCtx(t)
 
@@ -565,7 +565,7 @@ func TestDirectoryMethods(t *testing.T) {
 }
 
 func TestJoinAndOpen(t *testing.T) {
-	srv := withDirectory(New(t))
+	srv := withDirectory(New(t, WithBotScopes(append(DefaultBotScopes(), "im:write")...)))
 	api := newAPI(srv)
 	ctx := testCtx(t)
 	for _, tc := range []struct{ channel, want, warning string }{
