@@ -1,8 +1,11 @@
-// Command extramile runs the Extra Mile Slack bot, prints its settings, and
-// exports what it keeps.
+// Command extramile runs the Extra Mile Slack bot, prints its settings,
+// exports and backs up what it keeps, and checks an installation.
 //
 //	extramile [run]                       serve over Socket Mode until SIGINT/SIGTERM
 //	extramile export --format json|csv    print every story and kudos
+//	extramile backup --to FILE [--force]  a consistent copy of the database, safe while the bot runs
+//	extramile doctor                      check the tokens, scopes, channels, clock and database
+//	extramile health [--addr HOST:PORT]   exit 0 if a running bot's /readyz says ready
 //	extramile help                        the environment variables it reads
 package main
 
@@ -50,6 +53,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 0
 	case "export":
 		return runExport(ctx, args, stdout, stderr)
+	case "backup":
+		return runBackup(ctx, args, stdout, stderr)
+	case "doctor":
+		return runDoctor(ctx, args, stdout, stderr)
+	case "health":
+		return runHealth(ctx, args, stdout, stderr)
 	case "help", "-h", "--help", "-help":
 		fmt.Fprint(stdout, usage)
 		if err := config.PrintUsage(stdout); err != nil {
@@ -67,18 +76,34 @@ Usage:
   extramile [run]                              serve over Socket Mode until SIGINT/SIGTERM
   extramile export [--format json|csv] [--db PATH]
                                                print every story and kudos (safe while the bot runs)
+  extramile backup --to FILE [--force] [--db PATH]
+                                               write a consistent copy of the database (safe while the bot runs)
+  extramile doctor                             check the tokens, scopes, channels, clock and database
+  extramile health [--addr HOST:PORT]          exit 0 if a running bot's /readyz says ready (Docker HEALTHCHECK)
   extramile help                               this text
 
 Settings come from the environment:
 
 `
 
+// dbPath is the database file: flagValue, else EXTRAMILE_DB_PATH, else
+// extramile.db (the setting's default).
+func dbPath(flagValue string) string {
+	if flagValue != "" {
+		return flagValue
+	}
+	if p := os.Getenv("EXTRAMILE_DB_PATH"); p != "" {
+		return p
+	}
+	return "extramile.db"
+}
+
 // runExport prints the database as JSON or CSV.
 func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	format := fs.String("format", "json", "json (stories and kudos) or csv (stories)")
-	dbPath := fs.String("db", "", "the SQLite file (default: EXTRAMILE_DB_PATH, or extramile.db)")
+	dbFlag := fs.String("db", "", "the SQLite file (default: EXTRAMILE_DB_PATH, or extramile.db)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -86,13 +111,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintf(stderr, "extramile export: --format must be json or csv (got %q)\n", *format)
 		return 2
 	}
-	path := *dbPath
-	if path == "" {
-		path = os.Getenv("EXTRAMILE_DB_PATH")
-	}
-	if path == "" {
-		path = "extramile.db"
-	}
+	path := dbPath(*dbFlag)
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		fmt.Fprintf(stderr, "extramile export: no database at %s (set --db or EXTRAMILE_DB_PATH)\n", path)
 		return 1

@@ -19,7 +19,7 @@ import (
 // clearEnv unsets every variable the program reads, for the test's duration.
 func clearEnv(t *testing.T) {
 	for _, k := range []string{"SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_API_URL", "EXTRAMILE_SLACK_BOT_TOKEN",
-		"EXTRAMILE_SLACK_APP_TOKEN", "EXTRAMILE_SLACK_API_URL", "EXTRAMILE_DB_PATH", "EXTRAMILE_CHANNEL"} {
+		"EXTRAMILE_SLACK_APP_TOKEN", "EXTRAMILE_SLACK_API_URL", "EXTRAMILE_DB_PATH", "EXTRAMILE_CHANNEL", "EXTRAMILE_HTTP_ADDR"} {
 		t.Setenv(k, "") // restores the value after the test
 		os.Unsetenv(k)
 	}
@@ -44,7 +44,7 @@ func TestHelpPrintsTheVariables(t *testing.T) {
 		if code := run(context.Background(), []string{arg}, &out, &errOut); code != 0 {
 			t.Errorf("%s: exit code %d", arg, code)
 		}
-		for _, v := range []string{"SLACK_BOT_TOKEN", "EXTRAMILE_TIMEZONE", "EXTRAMILE_KUDOS_EMOJI", "export"} {
+		for _, v := range []string{"SLACK_BOT_TOKEN", "EXTRAMILE_TIMEZONE", "EXTRAMILE_KUDOS_EMOJI", "EXTRAMILE_HTTP_ADDR", "export", "backup --to", "doctor", "health"} {
 			if !strings.Contains(out.String(), v) {
 				t.Errorf("%s: output lacks %s", arg, v)
 			}
