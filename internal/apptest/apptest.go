@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -53,7 +54,12 @@ type Harness struct {
 	// retries; New makes it fast (1 ms, retries after 10 ms), a test may
 	// change it before Start.
 	ChannelPace bot.ChannelPace
+	// Clock, when set before Start, is the program's clock for the
+	// socket's activity and /readyz (app.Main.Now).
+	Clock func() time.Time
 
+	httpLn      net.Listener // for the next Start (ServeHTTP)
+	httpAddr    string
 	connections int
 	cancel      context.CancelFunc
 	done        chan error
@@ -125,7 +131,18 @@ func (h *Harness) Start() {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	h.cancel, h.done = cancel, make(chan error, 1)
-	m := &app.Main{Config: h.Config, Logger: h.Config.Logger(h.Logs), ChannelPace: h.ChannelPace}
+	m := &app.Main{Config: h.Config, Logger: h.Config.Logger(h.Logs), ChannelPace: h.ChannelPace, Now: h.Clock}
+	if h.httpAddr != "" {
+		if h.httpLn == nil { // a restart: the same address again
+			ln, err := net.Listen("tcp", h.httpAddr)
+			if err != nil {
+				cancel()
+				h.T.Fatalf("harness: listen on %s again: %v", h.httpAddr, err)
+			}
+			h.httpLn = ln
+		}
+		m.HTTPListener, h.httpLn = h.httpLn, nil
+	}
 	go func() { h.done <- m.Run(ctx) }()
 	h.connections++
 	wctx, wcancel := context.WithTimeout(context.Background(), Timeout)
@@ -139,6 +156,28 @@ func (h *Harness) Start() {
 			h.T.Fatalf("the bot did not connect: %v", err)
 		}
 	}
+}
+
+// ServeHTTP makes Start serve the health and metrics endpoints (/healthz,
+// /readyz, /metrics) on 127.0.0.1, on a free port kept across restarts, as
+// EXTRAMILE_HTTP_ADDR does, and returns their base URL
+// ("http://127.0.0.1:PORT"). Call it before Start.
+func (h *Harness) ServeHTTP() string {
+	h.T.Helper()
+	if h.httpAddr == "" {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			h.T.Fatalf("harness: listen: %v", err)
+		}
+		h.httpLn, h.httpAddr = ln, ln.Addr().String()
+		h.Config.HTTPAddr = h.httpAddr
+		h.T.Cleanup(func() {
+			if h.httpLn != nil {
+				h.httpLn.Close()
+			}
+		})
+	}
+	return "http://" + h.httpAddr
 }
 
 func waitErr(f func() error) <-chan error {

@@ -99,6 +99,27 @@ func (s *Server) SetPings(on bool) {
 	s.pings = on
 }
 
+// Ping sends a websocket ping on every open socket now, as Slack does every
+// few seconds (the pinger's interval), so a test need not wait for it. It
+// returns how many sockets it pinged.
+func (s *Server) Ping() int {
+	s.mu.Lock()
+	var targets []*conn
+	for _, c := range s.conns {
+		if c.ready && !c.isClosed.Load() {
+			targets = append(targets, c)
+		}
+	}
+	s.mu.Unlock()
+	n := 0
+	for _, c := range targets {
+		if c.ws.WriteControl(websocket.PingMessage, []byte("ping"), time.Now().Add(time.Second)) == nil {
+			n++
+		}
+	}
+	return n
+}
+
 // serveLink upgrades a /link/?ticket=… request, says hello, pings, and records what the client sends.
 func (s *Server) serveLink(w http.ResponseWriter, r *http.Request) {
 	ticket := r.URL.Query().Get("ticket")

@@ -483,3 +483,16 @@ func TestEleventhSocketIsRefused(t *testing.T) {
 		t.Errorf("Connections: got %d, want %d", got, maxSockets)
 	}
 }
+
+func TestPingNow(t *testing.T) {
+	srv := New(t, WithPingInterval(time.Hour))
+	startSocket(t, srv)
+	ctx := testCtx(t)
+	if err := srv.WaitConnected(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	if n := srv.Ping(); n != 1 {
+		t.Fatalf("Ping: pinged %d sockets, want 1", n)
+	}
+	eventually(t, "a pong", func() bool { return pongs(srv) == 1 })
+}
