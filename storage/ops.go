@@ -40,9 +40,9 @@ func checkWrite(ctx context.Context, tx *sql.Tx) error {
 	return nil
 }
 
-// Backup writes a consistent copy of the database to path: a snapshot as of
-// when it starts (VACUUM INTO, from a read connection, so the bot keeps
-// writing meanwhile), compacted, holding every transaction committed before
+// Backup writes a consistent copy of the database file to path: a snapshot
+// as of when it starts (VACUUM INTO, from a read-only connection, so the bot
+// keeps writing meanwhile), compacted, holding every transaction committed before
 // the call. The copy goes to a temporary file beside path, is flushed to
 // disk, and only then appears at path, so path never holds half a copy.
 // Backup refuses to replace a file that exists (the error wraps
@@ -78,7 +78,9 @@ func (db *DB) backup(ctx context.Context, path string, replace bool) (err error)
 	f.Close()
 	defer os.Remove(tmp) // gone already once linked or renamed into place
 
-	if _, err := db.db.ExecContext(ctx, `VACUUM INTO ?`, tmp); err != nil {
+	// From a connection of its own that only reads (mode=ro), so a
+	// handle from OpenReadOnly backs up too.
+	if err := vacuumInto(ctx, db.path, tmp); err != nil {
 		return fmt.Errorf("backup to %s: %w", path, translate(err))
 	}
 	if err := syncFile(tmp); err != nil { // VACUUM INTO does not sync its output

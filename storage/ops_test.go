@@ -273,3 +273,24 @@ func TestInspect_ReadOnlyFile(t *testing.T) {
 		t.Error("WriteErr of a read-only file: got nil")
 	}
 }
+
+// TestBackup_FromAReadOnlyHandle backs up through OpenReadOnly, as
+// `extramile backup` does, while the bot's own handle keeps writing.
+func TestBackup_FromAReadOnlyHandle(t *testing.T) {
+	db := MustOpenDB(t)
+	s := mustCreateStory(t, db, t0, extramile.Story{})
+	ctx := context.Background()
+	ro, err := OpenReadOnly(ctx, db.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	path := filepath.Join(t.TempDir(), "backup.db")
+	if err := ro.Backup(ctx, path); err != nil {
+		t.Fatalf("Backup: %v", err)
+	}
+	copyDB := mustOpenPath(t, path)
+	if _, err := copyDB.FindStory(ctx, s.ID); err != nil {
+		t.Errorf("story in the copy: %v", err)
+	}
+}

@@ -40,7 +40,11 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintf(stderr, "extramile backup: %s exists; add --force to replace it\n", *to)
 		return 1
 	}
-	db, err := storage.Open(ctx, path)
+	db, err := storage.OpenReadOnly(ctx, path) // never changes the file
+	if errors.Is(err, storage.ErrNotExtraMile) {
+		fmt.Fprintf(stderr, "extramile backup: %s is not an Extra Mile database (%v); check --db or EXTRAMILE_DB_PATH\n", path, err)
+		return 1
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "extramile backup: %v\n", err)
 		return 1

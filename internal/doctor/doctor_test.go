@@ -77,12 +77,15 @@ func TestHealthy(t *testing.T) {
 		"ok    channel CGENERAL #general (EXTRAMILE_CHANNEL): public, not archived, the bot is a member",
 		"ok    channel GTEAM #team (subscribed): private",
 		"ok    clock: within 30s of Slack's",
-		"ok    database " + o.DBPath + ": takes writes (checked and rolled back), schema 0001_initial.sql",
+		"ok    database " + o.DBPath + ": takes writes (checked and rolled back), schema 0",
 		"Everything checked is fine.",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
+	}
+	if strings.Contains(out, "will be applied") {
+		t.Errorf("a database the bot created has migrations pending:\n%s", out)
 	}
 }
 

@@ -62,7 +62,7 @@ func TestBackupWhileStoriesArrive(t *testing.T) {
 	h.Eventually("20 stories acked", func() bool { return len(ackedSoFar()) >= 20 })
 
 	before := ackedSoFar()
-	db, err := storage.Open(ctx, h.Config.DBPath) // a second handle, as the command opens it
+	db, err := storage.OpenReadOnly(ctx, h.Config.DBPath) // a second handle, as the command opens it
 	if err != nil {
 		t.Fatal(err)
 	}

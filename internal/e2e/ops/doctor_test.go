@@ -67,7 +67,7 @@ func TestDoctorHealthy(t *testing.T) {
 		"ok    channel CGENERAL #general (EXTRAMILE_CHANNEL): public, not archived, the bot is a member",
 		"ok    channel GTEAM #team (subscribed): private, not archived, the bot is a member",
 		"ok    clock:",
-		"takes writes (checked and rolled back), schema 0001_initial.sql",
+		"takes writes (checked and rolled back), schema 0",
 		"Everything checked is fine.",
 	} {
 		if !strings.Contains(out, want) {
