@@ -30,6 +30,3 @@ func Scopes() []Scope {
 			"Slack sends no reaction events: no kudos are ever counted"},
 	}
 }
-
-// AppTokenScope is the scope the app-level token (xapp-…) needs.
-const AppTokenScope = "connections:write"
