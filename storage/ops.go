@@ -180,11 +180,11 @@ func Inspect(ctx context.Context, path string) (*Inspection, error) {
 	q.Add("_pragma", "busy_timeout("+strconv.FormatInt(defaultBusyTimeout.Milliseconds(), 10)+")")
 	q.Set("_txlock", "immediate")
 	q.Set("mode", "rw") // never create it
-	p := filepath.ToSlash(abs)
-	if p[0] != '/' {
-		p = "/" + p // Windows: file:/C:/dir/x.db
+	uri, err := fileURI(abs)
+	if err != nil {
+		return nil, fmt.Errorf("inspect database %s: %w", path, err)
 	}
-	sqldb, err := sql.Open("sqlite", "file:"+escapePath(p)+"?"+q.Encode())
+	sqldb, err := sql.Open("sqlite", uri+"?"+q.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("inspect database %s: %w", path, err)
 	}
