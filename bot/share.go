@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -65,6 +66,9 @@ func (b *Bot) share(ctx context.Context, s *extramile.Story) error {
 // Slack's own errors) is no answer: pending is set, and the caller keeps the
 // row as private until resolvePrivacy learns the truth.
 func (b *Bot) privacy(ctx context.Context, channel string) (private, pending bool) {
+	if strings.HasPrefix(channel, "D") {
+		return true, false // a DM: private, nothing to ask
+	}
 	ctx, cancel := context.WithTimeout(ctx, lookupTimeout)
 	defer cancel()
 	ch, err := b.dir.channel(ctx, channel)
