@@ -34,9 +34,11 @@ type Main struct {
 	Config *config.Config
 	Logger *slog.Logger
 
-	// Test hooks: extra options for the Slack clients.
+	// Test hooks: extra options for the Slack clients, and a change to the
+	// Socket Mode adapter before it runs (e.g. a short SilenceLimit).
 	SlackOptions  []slack.Option
 	SocketOptions []socketmode.Option
+	TuneAdapter   func(*bot.Adapter)
 	// ChannelPace spaces listing and joining channels; zero fields take
 	// Slack's rate tiers (test hook: tests make it fast).
 	ChannelPace bot.ChannelPace
@@ -105,6 +107,9 @@ func (m *Main) Run(ctx context.Context) error {
 		Handler:      b,
 		Logger:       log.With("component", "socket"),
 		DrainTimeout: drainTimeout,
+	}
+	if m.TuneAdapter != nil {
+		m.TuneAdapter(adapter)
 	}
 	log.Info("extramile is running", "db", cfg.DBPath, "zone", cfg.Timezone.String(), "channel", cfg.Channel)
 	runErr := adapter.Run(ctx)
