@@ -8,9 +8,9 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"sync"
-	"sync/atomic"
 	"time"
 
+	"github.com/gorilla/websocket"
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 	"github.com/slack-go/slack/socketmode"
@@ -35,14 +35,18 @@ type Event struct {
 
 // Adapter runs slack-go's Socket Mode client, routes every envelope to the
 // Handler and acks each one exactly once, including envelopes it cannot parse
-// and those whose handler panics.
+// and those whose handler panics. Acks go out from a queue of their own, so
+// neither reading the socket nor reconnecting ever waits on one.
 type Adapter struct {
+	// Client is slack-go's Socket Mode client. Run sets its dialer (give
+	// one in Dialer, not with socketmode.OptionDialer).
 	Client  *socketmode.Client
 	Handler Handler
 	Logger  *slog.Logger
 
 	// DrainTimeout bounds how long Run waits, after its context is done, for
-	// handlers still in flight (their acks still go out). Default 5 s.
+	// handlers still in flight and for their acks to be handed to the
+	// socket. Default 5 s.
 	DrainTimeout time.Duration
 
 	// AckBudget bounds the work a command or interaction handler does before
@@ -57,37 +61,24 @@ type Adapter struct {
 	// slash_commands, interactive, …) and the time from reading it off the
 	// socket to sending its ack. For metrics; it must return quickly.
 	Observe func(envelopeType string, ackLatency time.Duration)
-	// Now is the clock of LastReceived (default time.Now).
+	// SilenceLimit is the watchdog's limit: when a connected socket has
+	// brought nothing from Slack (no ping, no message) for longer, Run
+	// drops it and connects again. Default DefaultSilenceLimit, twice
+	// slack-go's ping interval; keep it above the interval given to
+	// socketmode.OptionPingInterval.
+	SilenceLimit time.Duration
+
+	// Dialer opens the websocket; Run wraps its connections to see every
+	// read (pings included) for LastReceived. Default: slack-go's own
+	// settings.
+	Dialer *websocket.Dialer
+
+	// Now is the clock of LastReceived and of the watchdog. Default time.Now.
 	Now func() time.Time
 
-	inflight     sync.WaitGroup
-	lastReceived atomic.Int64 // unix nanoseconds; 0 before anything came
-}
-
-// LastReceived is when the last thing from Slack came over the socket (a
-// hello, an envelope, a disconnect), by Now; zero before the first. The
-// events slack-go makes up itself (connecting, connection errors) do not
-// count.
-func (a *Adapter) LastReceived() time.Time {
-	n := a.lastReceived.Load()
-	if n == 0 {
-		return time.Time{}
-	}
-	return time.Unix(0, n)
-}
-
-// markReceived records that evt came from Slack, unless slack-go made it.
-func (a *Adapter) markReceived(evt socketmode.Event) {
-	switch evt.Type {
-	case socketmode.EventTypeConnecting, socketmode.EventTypeConnected, socketmode.EventTypeConnectionError,
-		socketmode.EventTypeInvalidAuth, socketmode.EventTypeIncomingError, socketmode.EventTypeErrorWriteFailed:
-		return
-	}
-	now := time.Now
-	if a.Now != nil {
-		now = a.Now
-	}
-	a.lastReceived.Store(now().UnixNano())
+	inflight sync.WaitGroup
+	acks     *ackQueue
+	recv     receiveClock
 }
 
 // observe reports an envelope acked to Observe.
@@ -107,64 +98,162 @@ var transientConnectCodes = map[string]bool{
 	"service_unavailable": true, "request_timeout": true,
 }
 
+// closeTimeout bounds the wait for slack-go's client to return once its
+// context is cancelled (it returns at once in practice).
+const closeTimeout = 500 * time.Millisecond
+
+// socketRun is one run of slack-go's client (RunContext), which Run cancels
+// and starts again when the watchdog finds the socket silent.
+type socketRun struct {
+	cancel context.CancelFunc
+	done   chan error
+}
+
 // Run connects and serves until ctx is done or Slack refuses the connection.
-// When ctx is done it stops taking new envelopes, waits for the handlers in
-// flight to finish and ack (up to DrainTimeout), then closes the socket and
-// returns nil.
+// When ctx is done it stops taking new envelopes (Slack redelivers events
+// that are not acked), waits for the handlers in flight to finish and for
+// every ack to be handed to the socket, up to DrainTimeout in all, then
+// closes the socket and returns nil. Run can be called once.
 func (a *Adapter) Run(ctx context.Context) error {
 	log := a.logger()
-	socketCtx, closeSocket := context.WithCancel(context.WithoutCancel(ctx))
-	defer closeSocket()
+	base := context.WithoutCancel(ctx)
+	socketmode.OptionDialer(a.watchedDialer())(a.Client)
 
-	runErr := make(chan error, 1)
-	go func() { runErr <- a.Client.RunContext(socketCtx) }()
+	a.acks = newAckQueue()
+	ackCtx, stopAcks := context.WithCancel(base)
+	acksDone := make(chan struct{})
+	go func() {
+		defer close(acksDone)
+		if n := a.acks.run(ackCtx, func(ctx context.Context, it ackItem) { a.sendAck(ctx, log, it) }); n > 0 {
+			log.Warn("shutdown: acks not sent before the drain timeout; Slack redelivers their events", "acks", n)
+		}
+	}()
+	defer func() { stopAcks(); <-acksDone }()
 
+	start := func() *socketRun {
+		rctx, cancel := context.WithCancel(base)
+		r := &socketRun{cancel: cancel, done: make(chan error, 1)}
+		go func() { r.done <- a.Client.RunContext(rctx) }()
+		return r
+	}
+	run := start()
+	defer run.cancel()
+
+	var (
+		dog        watchdog
+		restarting bool
+	)
+	tick := time.NewTicker(max(a.silenceLimit()/4, time.Millisecond))
+	defer tick.Stop()
 	for {
 		select {
 		case <-ctx.Done():
-			a.drain(log)
-			closeSocket()
-			<-runErr
+			a.shutdown(log, run, false)
 			return nil
-		case err := <-runErr:
-			a.drain(log)
+		case err := <-run.done:
+			if restarting {
+				restarting = false
+				run = start()
+				continue
+			}
+			a.shutdown(log, run, true)
 			if err == nil || errors.Is(err, context.Canceled) {
 				return nil
 			}
 			log.Error("socket mode stopped: Slack refused the connection; check SLACK_APP_TOKEN and that Socket Mode is enabled for the app", "error", err)
 			return fmt.Errorf("%w: %w", ErrSlackRefused, err)
+		case <-tick.C:
+			if restarting {
+				continue
+			}
+			if silence, over := dog.silentFor(a.now(), a.LastReceived(), a.silenceLimit()); over {
+				log.Warn("nothing from Slack on the socket for too long; reconnecting", "silence", silence.Round(time.Millisecond), "limit", a.silenceLimit())
+				dog.armed, restarting = false, true
+				run.cancel()
+			}
 		case evt := <-a.Client.Events:
-			a.markReceived(evt)
+			switch evt.Type {
+			case socketmode.EventTypeConnected:
+				dog.armed, dog.armedAt = true, a.now()
+			case socketmode.EventTypeConnecting:
+				dog.armed = false
+			}
 			if err := a.dispatch(ctx, log, evt); err != nil {
-				a.drain(log)
-				closeSocket()
-				<-runErr
+				a.shutdown(log, run, false)
 				return err
 			}
 		}
 	}
 }
 
-// drain waits for in-flight handlers, at most DrainTimeout.
-func (a *Adapter) drain(log *slog.Logger) {
-	done := make(chan struct{})
-	go func() { a.inflight.Wait(); close(done) }()
+// shutdown stops taking envelopes, waits (at most DrainTimeout) for the
+// handlers in flight and for their acks to be handed to the socket, then
+// closes the socket. It keeps reading the client's events meanwhile, so
+// slack-go never blocks on them. ended says the client has already returned.
+func (a *Adapter) shutdown(log *slog.Logger, run *socketRun, ended bool) {
 	timeout := a.DrainTimeout
 	if timeout <= 0 {
 		timeout = 5 * time.Second
 	}
-	t := time.NewTimer(timeout)
+	dctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	flushed := make(chan struct{})
+	go func() {
+		a.inflight.Wait()
+		if !ended { // with no socket there is no one to hand acks to
+			_ = a.acks.waitIdle(dctx)
+		}
+		close(flushed)
+	}()
+	left := 0
+wait:
+	for {
+		select {
+		case <-flushed:
+			break wait
+		case <-dctx.Done():
+			log.Warn("shutdown: handlers or acks still pending after the drain timeout", "timeout", timeout)
+			break wait
+		case err := <-run.done:
+			run.done, ended = nil, true
+			log.Warn("socket mode client stopped while draining", "error", err)
+		case evt := <-a.Client.Events:
+			if fromSlack(evt.Type) {
+				a.received()
+			}
+			if evt.Request != nil && evt.Request.EnvelopeID != "" {
+				left++
+			}
+		}
+	}
+	if left > 0 {
+		log.Info("shutdown: envelopes that arrived while draining were left unacked for Slack to redeliver", "envelopes", left)
+	}
+	a.acks.close()
+	run.cancel()
+	if ended {
+		return
+	}
+	t := time.NewTimer(closeTimeout)
 	defer t.Stop()
-	select {
-	case <-done:
-	case <-t.C:
-		log.Warn("shutdown: handlers still running after the drain timeout", "timeout", timeout)
+	for {
+		select {
+		case <-run.done:
+			return
+		case <-a.Client.Events:
+		case <-t.C:
+			log.Warn("shutdown: the socket mode client did not stop in time", "timeout", closeTimeout)
+			return
+		}
 	}
 }
 
 // dispatch routes one client event; it never blocks on a handler, so the
 // socket keeps reading while handlers run.
 func (a *Adapter) dispatch(ctx context.Context, log *slog.Logger, evt socketmode.Event) error {
+	if fromSlack(evt.Type) {
+		a.received()
+	}
 	switch evt.Type {
 	case socketmode.EventTypeConnecting:
 		log.Debug("connecting to Slack")
@@ -267,12 +356,24 @@ func (a *Adapter) goSafe(log *slog.Logger, kind string, f func()) {
 	}()
 }
 
+// ack queues an ack; it never blocks.
 func (a *Adapter) ack(log *slog.Logger, envelopeID string, payload any) {
-	if err := a.Client.Ack(socketmode.Request{EnvelopeID: envelopeID}, payload); err != nil {
-		log.Error("ack failed", "envelope_id", envelopeID, "error", err)
-		if payload != nil { // too large or unmarshalable: still ack, without the reply
-			_ = a.Client.Ack(socketmode.Request{EnvelopeID: envelopeID})
-		}
+	if !a.acks.push(envelopeID, payload) {
+		log.Warn("ack dropped: the socket is closing", "envelope_id", envelopeID)
+	}
+}
+
+// sendAck hands one ack to slack-go; it blocks while slack-go has no socket
+// to write on, until ctx ends.
+func (a *Adapter) sendAck(ctx context.Context, log *slog.Logger, it ackItem) {
+	err := a.Client.AckCtx(ctx, it.envelopeID, it.payload)
+	if err != nil && ctx.Err() == nil && it.payload != nil {
+		// too large or unmarshalable: still ack, without the reply
+		log.Error("ack failed; acking without the reply", "envelope_id", it.envelopeID, "error", err)
+		err = a.Client.AckCtx(ctx, it.envelopeID, nil)
+	}
+	if err != nil {
+		log.Warn("ack not sent", "envelope_id", it.envelopeID, "error", err)
 	}
 }
 

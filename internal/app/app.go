@@ -38,9 +38,11 @@ type Main struct {
 	Config *config.Config
 	Logger *slog.Logger
 
-	// Test hooks: extra options for the Slack clients.
+	// Test hooks: extra options for the Slack clients, and a change to the
+	// Socket Mode adapter before it runs (e.g. a short SilenceLimit).
 	SlackOptions  []slack.Option
 	SocketOptions []socketmode.Option
+	TuneAdapter   func(*bot.Adapter)
 	// ChannelPace spaces listing and joining channels; zero fields take
 	// Slack's rate tiers (test hook: tests make it fast).
 	ChannelPace bot.ChannelPace
@@ -111,10 +113,8 @@ func (m *Main) Run(ctx context.Context) error {
 			return err
 		}
 	}
-	wire := &wireActivity{now: now}
 	adapter := &bot.Adapter{
 		Client: socketmode.New(api, append([]socketmode.Option{
-			socketmode.OptionDialer(wire.dialer()),
 			socketmode.OptionPingInterval(socketPingInterval),
 		}, m.SocketOptions...)...),
 		Handler:      b,
@@ -123,7 +123,12 @@ func (m *Main) Run(ctx context.Context) error {
 		Observe:      met.Envelope,
 		Now:          now,
 	}
-	lastReceived := func() time.Time { return latest(adapter.LastReceived(), wire.Last()) }
+	if m.TuneAdapter != nil {
+		m.TuneAdapter(adapter)
+	}
+	// Everything from Slack counts, websocket pings included (the adapter
+	// watches the connection's reads): a quiet workspace sends only pings.
+	lastReceived := adapter.LastReceived
 	met.WatchSocket(lastReceived)
 	stopHTTP, err := m.serveHTTP(health.Handler(health.Options{
 		Checks: []health.Check{

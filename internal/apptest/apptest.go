@@ -58,6 +58,10 @@ type Harness struct {
 	// socket's activity and /readyz (app.Main.Now).
 	Clock func() time.Time
 
+	// Tune, when set, changes the program before each start (Start,
+	// StartAnother, RunOnce): test hooks such as app.Main.TuneAdapter.
+	Tune func(*app.Main)
+
 	httpLn      net.Listener // for the next Start (ServeHTTP)
 	httpAddr    string
 	connections int
@@ -71,7 +75,14 @@ type Harness struct {
 // Start.
 func New(tb testing.TB, opts ...func(*config.Config)) *Harness {
 	tb.Helper()
-	srv := slackfake.New(tb)
+	return NewWithSlack(tb, nil, opts...)
+}
+
+// NewWithSlack is New with options for the fake Slack, such as
+// slackfake.WithPingInterval.
+func NewWithSlack(tb testing.TB, slackOpts []slackfake.Option, opts ...func(*config.Config)) *Harness {
+	tb.Helper()
+	srv := slackfake.New(tb, slackOpts...)
 	for _, u := range []slackfake.User{
 		{ID: Alice, Name: "alice", RealName: "Alice Archer", TZ: "America/New_York", TZOffset: -18000},
 		{ID: Bob, Name: "bob", RealName: "Bob Baker", TZ: "Europe/Berlin", TZOffset: 3600},
@@ -131,7 +142,7 @@ func (h *Harness) Start() {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	h.cancel, h.done = cancel, make(chan error, 1)
-	m := &app.Main{Config: h.Config, Logger: h.Config.Logger(h.Logs), ChannelPace: h.ChannelPace, Now: h.Clock}
+	m := h.main(h.Logs)
 	if h.httpAddr != "" {
 		if h.httpLn == nil { // a restart: the same address again
 			ln, err := net.Listen("tcp", h.httpAddr)
@@ -235,7 +246,7 @@ func (h *Harness) StartAnother() *Process {
 	h.T.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	p := &Process{h: h, cancel: cancel, done: make(chan error, 1), Logs: &SyncBuffer{}}
-	m := &app.Main{Config: h.Config, Logger: h.Config.Logger(p.Logs), ChannelPace: h.ChannelPace}
+	m := h.main(p.Logs)
 	go func() { p.done <- m.Run(ctx) }()
 	h.T.Cleanup(func() {
 		_ = p.Stop()
@@ -480,6 +491,14 @@ type SyncBuffer = logbuf.Buffer
 // RunOnce runs the program in the foreground until it stops by itself
 // (e.g. because Slack refused a token) and returns Run's error.
 func (h *Harness) RunOnce() error {
-	m := &app.Main{Config: h.Config, Logger: h.Config.Logger(h.Logs), ChannelPace: h.ChannelPace}
-	return m.Run(context.Background())
+	return h.main(h.Logs).Run(context.Background())
+}
+
+// main builds the program, logging to logs, tuned by h.Tune.
+func (h *Harness) main(logs *SyncBuffer) *app.Main {
+	m := &app.Main{Config: h.Config, Logger: h.Config.Logger(logs), ChannelPace: h.ChannelPace, Now: h.Clock}
+	if h.Tune != nil {
+		h.Tune(m)
+	}
+	return m
 }

@@ -124,7 +124,7 @@ func (s *Server) Send(ctx context.Context, typ string, payload any, opts ...Enve
 func (s *Server) pickConn() *conn {
 	var ok []*conn
 	for _, c := range s.conns {
-		if c.ready && !c.draining && !c.isClosed.Load() {
+		if c.ready && !c.draining && !c.silent && !c.isClosed.Load() {
 			ok = append(ok, c)
 		}
 	}

@@ -44,6 +44,7 @@ type Server struct {
 	conns        []*conn
 	rr           int
 	hellos       int
+	pongs        int // every pong received, on any socket
 	pings        bool
 	connOpenErr  string
 	acks         []Ack

@@ -37,6 +37,7 @@ type conn struct {
 	// guarded by Server.mu
 	ready    bool // hello sent
 	draining bool // disconnect sent: takes no more envelopes
+	silent   bool // GoSilent: sends nothing more, not even pings
 }
 
 func (c *conn) write(msg []byte) error {
@@ -106,7 +107,7 @@ func (s *Server) Ping() int {
 	s.mu.Lock()
 	var targets []*conn
 	for _, c := range s.conns {
-		if c.ready && !c.isClosed.Load() {
+		if c.ready && !c.silent && !c.isClosed.Load() {
 			targets = append(targets, c)
 		}
 	}
@@ -118,6 +119,42 @@ func (s *Server) Ping() int {
 		}
 	}
 	return n
+}
+
+// GoSilent makes every socket open now go silent without a disconnect: it stays open and
+// still reads what the client sends, but the server sends nothing more on it: no ping, no
+// envelope, no disconnect message. Sockets opened later behave normally. SLACK.md (Socket
+// Mode) notes that real sockets have been seen going silent without any disconnect; Slack's
+// own SDKs treat a missing server ping as a dead socket and reconnect (@slack/socket-mode's
+// serverPingTimeout, slack-go's OptionPingInterval). It returns how many sockets went silent.
+func (s *Server) GoSilent() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, c := range s.conns {
+		if c.ready && !c.silent && !c.isClosed.Load() {
+			c.silent = true
+			n++
+		}
+	}
+	s.notify()
+	return n
+}
+
+// Pongs returns how many pongs the server has received, on every socket so far.
+func (s *Server) Pongs() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.pongs
+}
+
+// WaitPongs waits until the server has received n pongs in all (see Pongs).
+func (s *Server) WaitPongs(ctx context.Context, n int) error {
+	have := 0
+	if err := s.waitFor(ctx, func() bool { have = s.pongs; return s.pongs >= n }); err != nil {
+		return fmt.Errorf("wait for pong %d (%d so far): %w", n, have, err)
+	}
+	return nil
 }
 
 // serveLink upgrades a /link/?ticket=… request, says hello, pings, and records what the client sends.
@@ -145,7 +182,14 @@ func (s *Server) serveLink(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c := &conn{ws: ws, done: make(chan struct{})}
-	ws.SetPongHandler(func(string) error { c.pongs.Add(1); return nil })
+	ws.SetPongHandler(func(string) error {
+		c.pongs.Add(1)
+		s.mu.Lock()
+		s.pongs++
+		s.notify()
+		s.mu.Unlock()
+		return nil
+	})
 
 	s.mu.Lock()
 	if s.closed {
@@ -241,7 +285,7 @@ func (s *Server) pinger(c *conn) {
 			return
 		case <-t.C:
 			s.mu.Lock()
-			on := s.pings
+			on := s.pings && !c.silent
 			s.mu.Unlock()
 			if on {
 				_ = c.ws.WriteControl(websocket.PingMessage, []byte("ping"), time.Now().Add(time.Second))
@@ -277,7 +321,8 @@ func (s *Server) WaitConnected(ctx context.Context, n int) error {
 	return nil
 }
 
-// Connections returns how many sockets are open now (hello sent, not closed).
+// Connections returns how many sockets are open now (hello sent, not closed), silent ones
+// included.
 func (s *Server) Connections() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -297,7 +342,7 @@ func (s *Server) Disconnect(reason string) {
 	s.mu.Lock()
 	var targets []*conn
 	for _, c := range s.conns {
-		if c.ready && !c.draining && !c.isClosed.Load() {
+		if c.ready && !c.draining && !c.silent && !c.isClosed.Load() {
 			c.draining = true
 			targets = append(targets, c)
 		}

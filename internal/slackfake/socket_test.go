@@ -246,6 +246,41 @@ func TestPingsKeepTheSocketAndSilenceDropsIt(t *testing.T) {
 	}
 }
 
+func TestGoSilentStopsEverythingOnTheSocketsOpenNow(t *testing.T) {
+	srv := New(t, WithPingInterval(20*time.Millisecond))
+	sock := startSocket(t, srv, socketmode.OptionPingInterval(400*time.Millisecond))
+	ctx := testCtx(t)
+	if err := srv.WaitConnected(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.WaitPongs(ctx, 3); err != nil {
+		t.Fatal(err)
+	}
+	if n := srv.GoSilent(); n != 1 {
+		t.Fatalf("GoSilent: got %d sockets, want 1", n)
+	}
+	// No socket takes envelopes now: Send waits for slack-go to replace the silent one
+	// (after its ping timeout) and delivers there.
+	id, err := srv.Send(ctx, TypeSlashCommands, srv.SlashCommand("U1", "C1", "after"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.mu.Lock()
+	hellos := srv.hellos
+	srv.mu.Unlock()
+	if hellos != 2 {
+		t.Errorf("sockets opened by the time the envelope went out: got %d, want 2", hellos)
+	}
+	evt := sock.next(t, socketmode.EventTypeSlashCommand)
+	if evt.Request.EnvelopeID != id {
+		t.Errorf("envelope after the silence: got %q, want %q", evt.Request.EnvelopeID, id)
+	}
+	eventually(t, "the silent socket closed", func() bool { return srv.Connections() == 1 })
+	if n := srv.GoSilent(); n != 1 {
+		t.Errorf("GoSilent on the new socket: got %d, want 1", n)
+	}
+}
+
 // pongs sums the pongs received on the open sockets.
 func pongs(srv *Server) int64 {
 	srv.mu.Lock()

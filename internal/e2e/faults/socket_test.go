@@ -20,6 +20,8 @@ func TestSocketDropsUnderLoad(t *testing.T) {
 	h := apptest.New(t)
 	h.Start()
 	srv := h.Slack
+	// Each phase gets its own apptest.Timeout: on a loaded 2-core machine
+	// the whole test can take longer than one.
 	ctx := waitCtx(t)
 
 	const (
@@ -84,6 +86,7 @@ func TestSocketDropsUnderLoad(t *testing.T) {
 	}
 	// Slack redelivers what was not acked; a command answered on the
 	// current socket shows the earlier acks are in.
+	ctx = waitCtx(t)
 	lost := 0
 	for attempt := 1; ; attempt++ {
 		h.Command(apptest.Alice, apptest.General, "help")
@@ -125,6 +128,7 @@ func TestSocketDropsUnderLoad(t *testing.T) {
 		h.Event(srv.ReactionEvent("reaction_removed", r.giver, "raised_hands", apptest.Bob, apptest.General, r.ts))
 	}
 	h.Eventually(fmt.Sprintf("%d kudos after the removals", n-removed), func() bool { return len(h.Export().Kudos) == n-removed })
+	ctx = waitCtx(t)
 	for _, r := range rs[:removed] {
 		resend(r, slackfake.WithRetry(2, "timeout"))
 		if _, err := srv.WaitAck(ctx, r.envelopes[len(r.envelopes)-1]); err != nil {
