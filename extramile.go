@@ -234,6 +234,92 @@ type Digest struct {
 	Previous *Digest // the period before, for comparison (its Previous is nil), or nil
 }
 
+// Visibility is what a reader may see: public stories and kudos, plus the
+// private ones of Channel when it is set (a reader in that channel). Private
+// rows are never shown outside their channel.
+type Visibility struct {
+	Channel string // "" for public rows only
+}
+
+// Public is what anyone may see: public rows only.
+var Public = Visibility{}
+
+// SeenIn is what a reader in channel may see: public rows and the channel's
+// private ones.
+func SeenIn(channel string) Visibility { return Visibility{Channel: channel} }
+
+// StoryFilter selects stories by creation time and by what the reader may
+// see.
+type StoryFilter struct {
+	From, To   time.Time  // [From, To); a zero time is unbounded
+	Visibility Visibility // Public, or SeenIn(channel)
+	Limit      int        // 0 means no limit
+}
+
+// DigestQuery says which digest to build.
+type DigestQuery struct {
+	From, To time.Time // the period, [From, To); a zero time is unbounded
+	// PrevFrom starts the previous period, [PrevFrom, From), for comparison;
+	// zero means no comparison (Digest.Previous is nil).
+	PrevFrom   time.Time
+	Visibility Visibility // Public, or SeenIn(channel)
+	TopN       int        // how many Top tallies; 0 means all
+}
+
+// KudosGift is one kudos reaction to record: Giver reacted with Emoji to
+// message MessageTS in Channel, giving one kudos to each of Receivers.
+type KudosGift struct {
+	Giver     string
+	Receivers []string // empty strings and repeats are ignored
+	Channel   string
+	MessageTS string
+	Emoji     string
+	StoryID   int64 // the story whose shoutout was reacted to, or 0
+	Private   bool  // the channel is private
+	// PrivacyPending is true when Slack could not tell whether the channel
+	// is private: the kudos is kept as private until it can.
+	PrivacyPending bool
+	// EventTS is the event_ts of the reaction_added event: an event no
+	// newer than the last one applied to the same kudos is stale (see
+	// KudosResult.Stale). "" skips the check.
+	EventTS string
+	// DailyMax is how many reactions the giver may have counted per day;
+	// 0 means no limit.
+	DailyMax int
+	// DayStart and DayEnd bound the giver's local day, [DayStart, DayEnd),
+	// for DailyMax and GivenToday; a zero time is unbounded.
+	DayStart, DayEnd time.Time
+}
+
+// KudosResult is what AddKudos did.
+type KudosResult struct {
+	Added        int  // kudos rows inserted
+	Duplicate    bool // this reaction was already counted: nothing added
+	LimitReached bool // refused: the giver already had DailyMax reactions counted today
+	GivenToday   int  // reactions counted for the giver in the day, after this call
+	// Stale: an event for the same kudos (giver, message, emoji) newer than
+	// this one was applied already, e.g. the reaction_removed that undoes
+	// this reaction_added: nothing was done.
+	Stale bool
+}
+
+// KudosTakeBack is a reaction_removed to apply: Giver took back the kudos of
+// reacting with Emoji (base name) to message MessageTS in Channel.
+type KudosTakeBack struct {
+	Giver, Channel, MessageTS, Emoji string
+	// EventTS is the event's event_ts, for the order of events (see
+	// KudosGift.EventTS); "" skips the check.
+	EventTS string
+}
+
+// Setting is one stored setting: its value, who changed it last (a user ID)
+// and when.
+type Setting struct {
+	Key, Value string
+	UpdatedBy  string
+	UpdatedAt  time.Time
+}
+
 // Export is everything the bot keeps, as `extramile export` writes it.
 type Export struct {
 	Stories []ExportStory `json:"stories"`

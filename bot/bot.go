@@ -9,61 +9,9 @@ import (
 
 	"github.com/slack-go/slack"
 
-	"github.com/extramile/extramile"
 	"github.com/extramile/extramile/bot/compose"
 	"github.com/extramile/extramile/scheduler"
-	"github.com/extramile/extramile/storage"
 )
-
-// Store is what the bot keeps and reads; *storage.DB implements it.
-type Store interface {
-	CreateStory(ctx context.Context, s *extramile.Story) error
-	FindStory(ctx context.Context, id int64) (*extramile.Story, error)
-	UpdateStory(ctx context.Context, s *extramile.Story) error
-	SetShoutout(ctx context.Context, id int64, ts, permalink string) error
-	SetShoutoutFailed(ctx context.Context, id int64, reason string) error
-	PendingShoutouts(ctx context.Context) ([]*extramile.Story, error)
-	ClaimShoutout(ctx context.Context, id int64, owner string, ttl time.Duration) (bool, error)
-	ReleaseShoutout(ctx context.Context, id int64, owner string) error
-	AbandonedShoutouts(ctx context.Context) ([]*extramile.Story, error)
-	LeaseHolders(ctx context.Context) ([]string, error)
-	BreakLeases(ctx context.Context, owner string) (int, error)
-	PrivacyPending(ctx context.Context) ([]string, error)
-	ResolvePrivacy(ctx context.Context, channel string, private bool) (int, error)
-	AddStoryMessage(ctx context.Context, m extramile.StoryMessage) error
-	StoryMessages(ctx context.Context, ids ...int64) ([]extramile.StoryMessage, error)
-	StoryByShoutout(ctx context.Context, channel, ts string) (*extramile.Story, error)
-	DeleteStory(ctx context.Context, id int64) error
-	StoriesFor(ctx context.Context, user string, offset, limit int) ([]*extramile.Story, int, error)
-	Stories(ctx context.Context, f storage.StoryFilter) ([]*extramile.Story, error)
-	ForgetUser(ctx context.Context, user string) (stories, kudos int, err error)
-	CountSubmitted(ctx context.Context, user string) (stories, kudos int, err error)
-
-	AddKudos(ctx context.Context, g storage.KudosGift) (storage.KudosResult, error)
-	RemoveKudos(ctx context.Context, t storage.KudosTakeBack) (removed int, stale bool, err error)
-	KudosReceived(ctx context.Context, receiver string, from, to time.Time) ([]extramile.Kudos, error)
-	KudosReceivers(ctx context.Context, from, to time.Time) ([]string, error)
-
-	Once(ctx context.Context, key string) (bool, error)
-	ForgetOnce(ctx context.Context, key string) error
-	PruneOnce(ctx context.Context, before time.Time) (int, error)
-	SetQuiet(ctx context.Context, user string, quiet bool) error
-	Quiet(ctx context.Context, user string) (bool, error)
-
-	SettingInfo(ctx context.Context, key string) (storage.Setting, bool, error)
-	SetSetting(ctx context.Context, key, value, by string) error
-
-	Subscribe(ctx context.Context, channel, by string) (bool, error)
-	Unsubscribe(ctx context.Context, channel string) (bool, error)
-	Subscriptions(ctx context.Context) ([]string, error)
-
-	ClaimRun(ctx context.Context, job, channel string, scheduledAt time.Time) (bool, error)
-	FinishRun(ctx context.Context, job, channel string, scheduledAt time.Time, runErr error) error
-	LastRun(ctx context.Context, job, channel string) (time.Time, error)
-
-	Top(ctx context.Context, from, to time.Time, limit int) ([]extramile.Tally, error)
-	Digest(ctx context.Context, q storage.DigestQuery) (*extramile.Digest, error)
-}
 
 // Options configure a Bot.
 type Options struct {

@@ -68,7 +68,7 @@ func (b *Bot) HandleCommand(ctx context.Context, cmd slack.SlashCommand) any {
 	case "digest":
 		from, to := scheduler.MonthOf(b.now(), b.loc)
 		prevFrom, _ := scheduler.PreviousMonth(from, b.loc)
-		d, err := b.store.Digest(ctx, storageDigestQuery(from, to, prevFrom, cmd.ChannelID))
+		d, err := b.store.Digest(ctx, digestQuery(from, to, prevFrom, cmd.ChannelID))
 		if err != nil {
 			return fail(err)
 		}

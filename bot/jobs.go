@@ -7,9 +7,9 @@ import (
 	"slices"
 	"time"
 
+	"github.com/extramile/extramile"
 	"github.com/extramile/extramile/bot/compose"
 	"github.com/extramile/extramile/scheduler"
-	"github.com/extramile/extramile/storage"
 )
 
 // Job names, as the scheduler and the run ledger know them.
@@ -36,7 +36,7 @@ const kudosRun = "*"
 // PromptJob posts the weekly prompt in every channel that gets scheduled posts.
 func (b *Bot) PromptJob(ctx context.Context, scheduledAt time.Time) error {
 	return b.fanOut(ctx, JobPrompt, scheduledAt, func(ctx context.Context, channel string) (compose.Message, error) {
-		last, err := b.store.Stories(ctx, storage.StoryFilter{From: scheduledAt.AddDate(0, 0, -7), To: scheduledAt, Scope: channel})
+		last, err := b.store.Stories(ctx, extramile.StoryFilter{From: scheduledAt.AddDate(0, 0, -7), To: scheduledAt, Visibility: extramile.SeenIn(channel)})
 		if err != nil {
 			return compose.Message{}, err
 		}
@@ -66,7 +66,7 @@ func (b *Bot) RoundupJob(ctx context.Context, scheduledAt time.Time) error {
 			return compose.Message{}, err
 		}
 		since := roundupSince(last, scheduledAt) // rules.go
-		stories, err := b.store.Stories(ctx, storage.StoryFilter{From: since, To: scheduledAt, Scope: channel})
+		stories, err := b.store.Stories(ctx, extramile.StoryFilter{From: since, To: scheduledAt, Visibility: extramile.SeenIn(channel)})
 		if err != nil {
 			return compose.Message{}, err
 		}
@@ -85,7 +85,7 @@ func (b *Bot) DigestJob(ctx context.Context, scheduledAt time.Time) error {
 	from, to := scheduler.PreviousMonth(scheduledAt, b.loc)
 	prevFrom, _ := scheduler.PreviousMonth(from, b.loc)
 	return b.fanOut(ctx, JobDigest, scheduledAt, func(ctx context.Context, channel string) (compose.Message, error) {
-		d, err := b.store.Digest(ctx, storageDigestQuery(from, to, prevFrom, channel))
+		d, err := b.store.Digest(ctx, digestQuery(from, to, prevFrom, channel))
 		if err != nil {
 			return compose.Message{}, err
 		}
@@ -200,8 +200,8 @@ func (b *Bot) kudosWindow(ctx context.Context, user string, from, to time.Time) 
 	return start, ok, nil
 }
 
-func storageDigestQuery(from, to, prevFrom time.Time, scope string) storage.DigestQuery {
-	return storage.DigestQuery{From: from, To: to, PrevFrom: prevFrom, Scope: scope, TopN: digestTopN}
+func digestQuery(from, to, prevFrom time.Time, scope string) extramile.DigestQuery {
+	return extramile.DigestQuery{From: from, To: to, PrevFrom: prevFrom, Visibility: extramile.SeenIn(scope), TopN: digestTopN}
 }
 
 // channels returns the channels that get scheduled posts: EXTRAMILE_CHANNEL

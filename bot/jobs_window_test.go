@@ -2,77 +2,54 @@ package bot
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
-
-	"github.com/extramile/extramile/storage"
 )
 
-func TestKudosWindowOneADayFromTheLastSummary(t *testing.T) {
-	ctx := context.Background()
-	db, err := storage.Open(ctx, filepath.Join(t.TempDir(), "x.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+// ledgerFake is a Store whose run ledger and once-only keys are recorded in
+// memory; every other method is nil (the tests below call none).
+type ledgerFake struct {
+	Store
+	lastRun      time.Time
+	prunedBefore time.Time
+}
+
+func (f *ledgerFake) LastRun(context.Context, string, string) (time.Time, error) {
+	return f.lastRun, nil
+}
+
+func (f *ledgerFake) PruneOnce(_ context.Context, before time.Time) (int, error) {
+	f.prunedBefore = before
+	return 0, nil
+}
+
+// TestKudosWindowReadsTheLedger: a person's summary window starts where the
+// run ledger says their last summary was (the rule itself: rules_test.go).
+func TestKudosWindowReadsTheLedger(t *testing.T) {
 	ny, _ := time.LoadLocation("America/New_York")
-	b := New(Options{Store: db, Location: ny})
-
 	first := time.Date(2026, 11, 23, 17, 0, 0, 0, ny)
-	fallback := first.Add(-24 * time.Hour)
-	from, ok, err := b.kudosWindow(ctx, "U1", fallback, first)
-	if err != nil || !ok || !from.Equal(fallback) {
-		t.Fatalf("never told: got %v, %v, %v; want the fallback %v", from, ok, err, fallback)
+	f := &ledgerFake{lastRun: first}
+	b := New(Options{Store: f, Location: ny})
+	from, ok, err := b.kudosWindow(context.Background(), "U1", first.Add(-24*time.Hour), first.Add(24*time.Hour))
+	if err != nil || !ok || !from.Equal(first) {
+		t.Errorf("the next day: got %v, %v, %v; want %v", from, ok, err, first)
 	}
-	if _, err := db.ClaimRun(ctx, JobKudosDM, "U1", first); err != nil {
-		t.Fatal(err)
-	}
-	if err := db.FinishRun(ctx, JobKudosDM, "U1", first, nil); err != nil {
-		t.Fatal(err)
-	}
-
-	tests := []struct {
-		name     string
-		to       time.Time
-		wantOK   bool
-		wantFrom time.Time
-	}{
-		{"later the same day", first.Add(6 * time.Hour), false, time.Time{}},                        // 23:00 NY
-		{"just after midnight", first.Add(7*time.Hour + time.Minute), true, first},                  // 00:01 NY next day
-		{"the next day", first.Add(24 * time.Hour), true, first},                                    // kudos since the last DM
-		{"after a long pause", first.Add(10 * 24 * time.Hour), true, first.Add(3 * 24 * time.Hour)}, // capped at a week
-	}
-	for _, tt := range tests {
-		from, ok, err := b.kudosWindow(ctx, "U1", tt.to.Add(-24*time.Hour), tt.to)
-		if err != nil || ok != tt.wantOK || (ok && !from.Equal(tt.wantFrom)) {
-			t.Errorf("%s: got %v, %v, %v; want %v, %v", tt.name, from, ok, err, tt.wantFrom, tt.wantOK)
-		}
+	if _, ok, _ := b.kudosWindow(context.Background(), "U1", first, first.Add(time.Hour)); ok {
+		t.Error("later the same day: a second summary")
 	}
 }
 
+// TestPruneOnceKeepsRecentKeys: the once-only keys older than the retention
+// are pruned, and none younger.
 func TestPruneOnceKeepsRecentKeys(t *testing.T) {
-	ctx := context.Background()
-	db, err := storage.Open(ctx, filepath.Join(t.TempDir(), "x.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
 	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
-	db.Now = func() time.Time { return now.Add(-31 * 24 * time.Hour) }
-	if _, err := db.Once(ctx, "event:old"); err != nil {
-		t.Fatal(err)
+	f := &ledgerFake{}
+	b := New(Options{Store: f, Now: func() time.Time { return now }})
+	b.pruneOnce(context.Background())
+	if want := now.Add(-onceRetention); !f.prunedBefore.Equal(want) {
+		t.Errorf("pruned before %v, want %v (30 days)", f.prunedBefore, want)
 	}
-	db.Now = func() time.Time { return now.Add(-time.Hour) }
-	if _, err := db.Once(ctx, "event:recent"); err != nil {
-		t.Fatal(err)
-	}
-	b := New(Options{Store: db, Now: func() time.Time { return now }})
-	b.pruneOnce(ctx)
-	for key, wantFirst := range map[string]bool{"event:old": true, "event:recent": false} {
-		first, err := db.Once(ctx, key)
-		if err != nil || first != wantFirst {
-			t.Errorf("Once(%s) after pruning: got %v, %v; want first=%v", key, first, err, wantFirst)
-		}
+	if onceRetention < 7*24*time.Hour {
+		t.Errorf("once-only keys kept %v: shorter than a resumed shoutout can be old", onceRetention)
 	}
 }

@@ -12,7 +12,6 @@ import (
 	"github.com/extramile/extramile"
 	"github.com/extramile/extramile/bot/compose"
 	"github.com/extramile/extramile/scheduler"
-	"github.com/extramile/extramile/storage"
 )
 
 // HandleEvent handles an Events API event after its ack.
@@ -213,7 +212,7 @@ func (b *Bot) takeBackKudos(ctx context.Context, log *slog.Logger, r reaction) (
 	if other := b.otherSkinTone(ctx, log, r); other != "" {
 		return outcomeOtherVariant, []any{"still_reacting_with", other}, nil
 	}
-	n, stale, err := b.store.RemoveKudos(ctx, storage.KudosTakeBack{Giver: r.User, Channel: r.Channel, MessageTS: r.TS, Emoji: baseEmoji(r.Name), EventTS: r.EventTS})
+	n, stale, err := b.store.RemoveKudos(ctx, extramile.KudosTakeBack{Giver: r.User, Channel: r.Channel, MessageTS: r.TS, Emoji: baseEmoji(r.Name), EventTS: r.EventTS})
 	switch {
 	case err != nil:
 		return outcomeFailed, nil, err
@@ -253,8 +252,8 @@ func (b *Bot) otherSkinTone(ctx context.Context, log *slog.Logger, r reaction) s
 // message's author, or, on a story's shoutout, the people the story
 // recognized. A non-empty reason says why nobody does (yourself, a bot, a
 // message no person wrote, one of the bot's other posts).
-func (b *Bot) kudosGift(ctx context.Context, log *slog.Logger, r reaction) (g storage.KudosGift, reason string, err error) {
-	g = storage.KudosGift{Giver: r.User, Channel: r.Channel, MessageTS: r.TS, Emoji: baseEmoji(r.Name), EventTS: r.EventTS, DailyMax: b.dailyLimit}
+func (b *Bot) kudosGift(ctx context.Context, log *slog.Logger, r reaction) (g extramile.KudosGift, reason string, err error) {
+	g = extramile.KudosGift{Giver: r.User, Channel: r.Channel, MessageTS: r.TS, Emoji: baseEmoji(r.Name), EventTS: r.EventTS, DailyMax: b.dailyLimit}
 	switch {
 	case r.ItemUser == "":
 		return g, "the message has no user author", nil

@@ -11,7 +11,6 @@ import (
 
 	"github.com/extramile/extramile"
 	"github.com/extramile/extramile/bot/compose"
-	"github.com/extramile/extramile/storage"
 )
 
 // Where kudos count is an admin's choice, made in Slack and kept in the
@@ -37,17 +36,17 @@ const sweepRetryMax = 10 * time.Minute
 
 // kudosWhere reads where kudos count, with who chose it and when (zero for
 // the default).
-func (b *Bot) kudosWhere(ctx context.Context) (kudosWhere, storage.Setting, error) {
+func (b *Bot) kudosWhere(ctx context.Context) (kudosWhere, extramile.Setting, error) {
 	s, ok, err := b.store.SettingInfo(ctx, settingKudosWhere)
 	switch {
 	case err != nil:
-		return kudosInvited, storage.Setting{}, err
+		return kudosInvited, extramile.Setting{}, err
 	case ok && kudosWhere(s.Value) == kudosEverywhere:
 		return kudosEverywhere, s, nil
 	case ok:
 		return kudosInvited, s, nil
 	}
-	return kudosInvited, storage.Setting{}, nil
+	return kudosInvited, extramile.Setting{}, nil
 }
 
 // startMembership starts learning where the bot is a member, and, when

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/extramile/extramile"
-	"github.com/extramile/extramile/storage"
 )
 
 // topTTL is how long a leaderboard answers /extramile top before it is read
@@ -108,7 +107,7 @@ func (s topInvalidator) ForgetUser(ctx context.Context, user string) (int, int, 
 }
 
 // RemoveKudos implements Store.
-func (s topInvalidator) RemoveKudos(ctx context.Context, t storage.KudosTakeBack) (int, bool, error) {
+func (s topInvalidator) RemoveKudos(ctx context.Context, t extramile.KudosTakeBack) (int, bool, error) {
 	defer s.tops.forget()
 	return s.Store.RemoveKudos(ctx, t)
 }

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/extramile/extramile"
-	"github.com/extramile/extramile/storage"
 )
 
 func TestTopCacheReadsOncePerPeriodAndTTL(t *testing.T) {
@@ -86,7 +85,7 @@ func (removals) DeleteStory(context.Context, int64) error            { return ni
 func (removals) ForgetUser(context.Context, string) (int, int, error) {
 	return 0, 0, nil
 }
-func (removals) RemoveKudos(context.Context, storage.KudosTakeBack) (int, bool, error) {
+func (removals) RemoveKudos(context.Context, extramile.KudosTakeBack) (int, bool, error) {
 	return 0, false, nil
 }
 
@@ -98,7 +97,7 @@ func TestTopCacheIsClearedByWhatTakesCountsAway(t *testing.T) {
 		"delete":    func(s Store) error { return s.DeleteStory(ctx, 1) },
 		"forget-me": func(s Store) error { _, _, err := s.ForgetUser(ctx, "U1"); return err },
 		"kudos removed": func(s Store) error {
-			_, _, err := s.RemoveKudos(ctx, storage.KudosTakeBack{Giver: "U1", Channel: "C1", MessageTS: "1.2", Emoji: "clap"})
+			_, _, err := s.RemoveKudos(ctx, extramile.KudosTakeBack{Giver: "U1", Channel: "C1", MessageTS: "1.2", Emoji: "clap"})
 			return err
 		},
 	} {

@@ -269,7 +269,7 @@ func BenchmarkAddKudos(b *testing.B) {
 	day := time.Now().UTC().Truncate(24 * time.Hour)
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
-		r, err := db.AddKudos(ctx, KudosGift{
+		r, err := db.AddKudos(ctx, extramile.KudosGift{
 			Giver:     benchUser(i % benchUsers),
 			Receivers: []string{benchUser((i + 7) % benchUsers)},
 			Channel:   benchChannel(i % benchChannels),
@@ -334,7 +334,7 @@ func BenchmarkDigest(b *testing.B) {
 		}
 		b.Run(name, func(b *testing.B) {
 			for b.Loop() {
-				d, err := db.Digest(ctx, DigestQuery{From: lastMonth.from, To: lastMonth.to, PrevFrom: lastMonth.prev, Scope: scope, TopN: 5})
+				d, err := db.Digest(ctx, extramile.DigestQuery{From: lastMonth.from, To: lastMonth.to, PrevFrom: lastMonth.prev, Visibility: extramile.SeenIn(scope), TopN: 5})
 				if err != nil {
 					b.Fatal(err)
 				}

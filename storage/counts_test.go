@@ -23,7 +23,7 @@ func TestCountSubmittedAndKudosReceivers(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for _, g := range []KudosGift{
+	for _, g := range []extramile.KudosGift{
 		{Giver: "UA", Receivers: []string{"UB"}, Channel: "C1", MessageTS: "1.1", Emoji: "clap"},
 		{Giver: "UA", Receivers: []string{"UD"}, Channel: "G1", MessageTS: "1.2", Emoji: "clap", Private: true},
 		{Giver: "UB", Receivers: []string{"UC"}, Channel: "C1", MessageTS: "1.3", Emoji: "clap"},

@@ -197,7 +197,7 @@ func TestBusy_IsEBUSY(t *testing.T) {
 	}
 
 	// Reads do not need the write lock (WAL): they still work.
-	if _, err := db.Stories(ctx, StoryFilter{}); err != nil {
+	if _, err := db.Stories(ctx, extramile.StoryFilter{}); err != nil {
 		t.Errorf("read while another connection writes: %v", err)
 	}
 }

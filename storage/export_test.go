@@ -34,8 +34,8 @@ func TestExport(t *testing.T) {
 	if err := db.SetShoutout(ctx, s1.ID, "1.1", "https://x.slack.com/archives/C1/p11"); err != nil {
 		t.Fatal(err)
 	}
-	mustAddKudos(t, db, t0.Add(2*time.Hour), KudosGift{Giver: "U9", Receivers: []string{"U3", "U2"}, Channel: "C1", MessageTS: "1.1", StoryID: s1.ID})
-	mustAddKudos(t, db, t0.Add(3*time.Hour), KudosGift{Giver: "U9", Receivers: []string{"U4"}, Channel: "P1", MessageTS: "7.7", Emoji: "clap", Private: true})
+	mustAddKudos(t, db, t0.Add(2*time.Hour), extramile.KudosGift{Giver: "U9", Receivers: []string{"U3", "U2"}, Channel: "C1", MessageTS: "1.1", StoryID: s1.ID})
+	mustAddKudos(t, db, t0.Add(3*time.Hour), extramile.KudosGift{Giver: "U9", Receivers: []string{"U4"}, Channel: "P1", MessageTS: "7.7", Emoji: "clap", Private: true})
 
 	got, err := db.Export(ctx)
 	if err != nil {
@@ -72,7 +72,7 @@ func TestExport_WhileWriting(t *testing.T) {
 				done <- err
 				return
 			}
-			if _, err := writer.AddKudos(ctx, KudosGift{Giver: "U3", Receivers: []string{"U2"}, Channel: "C1", MessageTS: fmt.Sprint(i), Emoji: "tada", StoryID: s.ID}); err != nil {
+			if _, err := writer.AddKudos(ctx, extramile.KudosGift{Giver: "U3", Receivers: []string{"U2"}, Channel: "C1", MessageTS: fmt.Sprint(i), Emoji: "tada", StoryID: s.ID}); err != nil {
 				done <- err
 				return
 			}

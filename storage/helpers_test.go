@@ -65,7 +65,7 @@ func mustCreateStory(tb testing.TB, db *DB, at time.Time, s extramile.Story) *ex
 }
 
 // mustAddKudos records g at time at and fails unless something was added.
-func mustAddKudos(tb testing.TB, db *DB, at time.Time, g KudosGift) KudosResult {
+func mustAddKudos(tb testing.TB, db *DB, at time.Time, g extramile.KudosGift) extramile.KudosResult {
 	tb.Helper()
 	setClock(db, at)
 	if g.Emoji == "" {

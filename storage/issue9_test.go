@@ -156,7 +156,7 @@ func TestPrivacyPendingResolves(t *testing.T) {
 	if !s.Private || !s.PrivacyPending {
 		t.Fatalf("pending story stored as %+v, want private and pending", s)
 	}
-	mustAddKudos(t, db, t0, KudosGift{Giver: "UCAROL", Receivers: []string{"UDANA"}, Channel: "CPUB", MessageTS: "9.1", Emoji: "clap", PrivacyPending: true})
+	mustAddKudos(t, db, t0, extramile.KudosGift{Giver: "UCAROL", Receivers: []string{"UDANA"}, Channel: "CPUB", MessageTS: "9.1", Emoji: "clap", PrivacyPending: true})
 	top := func() []extramile.Tally {
 		t.Helper()
 		tl, err := db.Top(ctx, time.Time{}, time.Time{}, 10)
@@ -197,8 +197,8 @@ func TestReactionOrderAcrossHandles(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "x.db")
 	a, b := mustOpenPath(t, path), mustOpenPath(t, path)
-	gift := KudosGift{Giver: "UCAROL", Receivers: []string{"UBOB"}, Channel: "C1", MessageTS: "1.1", Emoji: "clap"}
-	take := KudosTakeBack{Giver: "UCAROL", Channel: "C1", MessageTS: "1.1", Emoji: "clap", EventTS: "1700000000.000200"}
+	gift := extramile.KudosGift{Giver: "UCAROL", Receivers: []string{"UBOB"}, Channel: "C1", MessageTS: "1.1", Emoji: "clap"}
+	take := extramile.KudosTakeBack{Giver: "UCAROL", Channel: "C1", MessageTS: "1.1", Emoji: "clap", EventTS: "1700000000.000200"}
 	if n, stale, err := b.RemoveKudos(ctx, take); err != nil || stale || n != 0 {
 		t.Fatalf("removal first: %d, %v, %v", n, stale, err)
 	}
@@ -229,8 +229,8 @@ func TestEditMovesKudos(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	s := mustCreateStory(t, db, t0, extramile.Story{Recognized: []string{"UBOB"}})
-	mustAddKudos(t, db, t0, KudosGift{Giver: "UCAROL", Receivers: []string{"UBOB"}, Channel: s.Channel, MessageTS: "5.5", Emoji: "clap", StoryID: s.ID})
-	mustAddKudos(t, db, t0, KudosGift{Giver: "UDANA", Receivers: []string{"UBOB"}, Channel: s.Channel, MessageTS: "5.5", Emoji: "clap", StoryID: s.ID})
+	mustAddKudos(t, db, t0, extramile.KudosGift{Giver: "UCAROL", Receivers: []string{"UBOB"}, Channel: s.Channel, MessageTS: "5.5", Emoji: "clap", StoryID: s.ID})
+	mustAddKudos(t, db, t0, extramile.KudosGift{Giver: "UDANA", Receivers: []string{"UBOB"}, Channel: s.Channel, MessageTS: "5.5", Emoji: "clap", StoryID: s.ID})
 	setClock(db, t0.Add(48*time.Hour))
 	s.Recognized = []string{"UDANA", "UERIN"}
 	if err := db.UpdateStory(ctx, s); err != nil {

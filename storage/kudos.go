@@ -8,42 +8,7 @@ import (
 	"github.com/extramile/extramile"
 )
 
-// KudosGift is one kudos reaction to record: Giver reacted with Emoji to
-// message MessageTS in Channel, giving one kudos to each of Receivers.
-type KudosGift struct {
-	Giver     string
-	Receivers []string // empty strings and repeats are ignored
-	Channel   string
-	MessageTS string
-	Emoji     string
-	StoryID   int64 // the story whose shoutout was reacted to, or 0
-	Private   bool  // the channel is private
-	// PrivacyPending is true when Slack could not tell whether the channel
-	// is private: the kudos is kept as private until it can.
-	PrivacyPending bool
-	// EventTS is the event_ts of the reaction_added event: an event no
-	// newer than the last one applied to the same kudos is stale (see
-	// KudosResult.Stale). "" skips the check.
-	EventTS string
-	// DailyMax is how many reactions the giver may have counted per day;
-	// 0 means no limit.
-	DailyMax int
-	// DayStart and DayEnd bound the giver's local day, [DayStart, DayEnd),
-	// for DailyMax and GivenToday; a zero time is unbounded.
-	DayStart, DayEnd time.Time
-}
 
-// KudosResult is what AddKudos did.
-type KudosResult struct {
-	Added        int  // kudos rows inserted
-	Duplicate    bool // this reaction was already counted: nothing added
-	LimitReached bool // refused: the giver already had DailyMax reactions counted today
-	GivenToday   int  // reactions counted for the giver in the day, after this call
-	// Stale: an event for the same kudos (giver, message, emoji) newer than
-	// this one was applied already, e.g. the reaction_removed that undoes
-	// this reaction_added: nothing was done.
-	Stale bool
-}
 
 // AddKudos records a kudos reaction atomically: a reaction already counted
 // (same giver, channel, message and emoji) is a Duplicate; a giver who has
@@ -51,20 +16,20 @@ type KudosResult struct {
 // LimitReached; otherwise one kudos per receiver is inserted. The kudos'
 // time is the clock's, which should fall in the giver's day.
 // ENOTFOUND if StoryID names a story that no longer exists.
-func (db *DB) AddKudos(ctx context.Context, g KudosGift) (KudosResult, error) {
+func (db *DB) AddKudos(ctx context.Context, g extramile.KudosGift) (extramile.KudosResult, error) {
 	tx, err := db.beginWrite(ctx)
 	if err != nil {
-		return KudosResult{}, fail("add kudos", err)
+		return extramile.KudosResult{}, fail("add kudos", err)
 	}
 	defer db.rollback(tx)
 
 	now := db.now()
 	r, err := addKudos(ctx, tx, g, now)
 	if err != nil {
-		return KudosResult{}, fail("add kudos", err)
+		return extramile.KudosResult{}, fail("add kudos", err)
 	}
 	if err := db.commit(tx); err != nil {
-		return KudosResult{}, fail("add kudos", err)
+		return extramile.KudosResult{}, fail("add kudos", err)
 	}
 	return r, nil
 }
@@ -78,8 +43,8 @@ const (
 		WHERE giver = ? AND created_at >= ? AND created_at < ?)`
 )
 
-func addKudos(ctx context.Context, tx *sql.Tx, g KudosGift, now time.Time) (KudosResult, error) {
-	var r KudosResult
+func addKudos(ctx context.Context, tx *sql.Tx, g extramile.KudosGift, now time.Time) (extramile.KudosResult, error) {
+	var r extramile.KudosResult
 	stale, err := orderReaction(ctx, tx, g.Giver, g.Channel, g.MessageTS, g.Emoji, g.EventTS, now)
 	if err != nil || stale {
 		r.Stale = stale
@@ -107,13 +72,13 @@ func addKudos(ctx context.Context, tx *sql.Tx, g KudosGift, now time.Time) (Kudo
 }
 
 // givenInDay counts the giver's distinct reactions in [DayStart, DayEnd).
-func givenInDay(ctx context.Context, tx *sql.Tx, g KudosGift) (int, error) {
+func givenInDay(ctx context.Context, tx *sql.Tx, g extramile.KudosGift) (int, error) {
 	var n int
 	err := tx.QueryRowContext(ctx, givenInDaySQL, g.Giver, lower(g.DayStart), upper(g.DayEnd)).Scan(&n)
 	return n, err
 }
 
-func insertKudos(ctx context.Context, tx *sql.Tx, g KudosGift, now time.Time) (int, error) {
+func insertKudos(ctx context.Context, tx *sql.Tx, g extramile.KudosGift, now time.Time) (int, error) {
 	var storyID any // NULL when not on a shoutout
 	if g.StoryID != 0 {
 		var exists bool
@@ -148,19 +113,11 @@ func insertKudos(ctx context.Context, tx *sql.Tx, g KudosGift, now time.Time) (i
 	return added, nil
 }
 
-// KudosTakeBack is a reaction_removed to apply: Giver took back the kudos of
-// reacting with Emoji (base name) to message MessageTS in Channel.
-type KudosTakeBack struct {
-	Giver, Channel, MessageTS, Emoji string
-	// EventTS is the event's event_ts, for the order of events (see
-	// KudosGift.EventTS); "" skips the check.
-	EventTS string
-}
 
 // RemoveKudos removes the kudos of one reaction (the giver took it back)
 // and returns how many rows it removed. stale reports that a newer event of
 // the same kudos was applied already (nothing was removed).
-func (db *DB) RemoveKudos(ctx context.Context, t KudosTakeBack) (removed int, stale bool, err error) {
+func (db *DB) RemoveKudos(ctx context.Context, t extramile.KudosTakeBack) (removed int, stale bool, err error) {
 	tx, err := db.beginWrite(ctx)
 	if err != nil {
 		return 0, false, fail("remove kudos", err)

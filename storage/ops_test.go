@@ -80,7 +80,7 @@ func TestObserveWrite_OncePerCommittedWrite(t *testing.T) {
 	}
 	mustCreateStory(t, db, t0, extramile.Story{})
 	mustCreateStory(t, db, t0, extramile.Story{})
-	if _, err := db.Stories(context.Background(), StoryFilter{}); err != nil { // a read: not observed
+	if _, err := db.Stories(context.Background(), extramile.StoryFilter{}); err != nil { // a read: not observed
 		t.Fatal(err)
 	}
 	if err := db.CheckWrite(context.Background()); err != nil { // rolled back: not observed

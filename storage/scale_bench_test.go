@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"fmt"
+	"github.com/extramile/extramile"
 	"math/rand/v2"
 	"path/filepath"
 	"sync/atomic"
@@ -52,7 +53,7 @@ func BenchmarkDigestMonthRows(b *testing.B) {
 				}
 				b.Run(name, func(b *testing.B) {
 					for b.Loop() {
-						d, err := db.Digest(ctx, DigestQuery{From: scaleMonth.from, To: scaleMonth.to, PrevFrom: scaleMonth.prev, Scope: scope, TopN: 5})
+						d, err := db.Digest(ctx, extramile.DigestQuery{From: scaleMonth.from, To: scaleMonth.to, PrevFrom: scaleMonth.prev, Visibility: extramile.SeenIn(scope), TopN: 5})
 						if err != nil {
 							b.Fatal(err)
 						}
@@ -135,7 +136,7 @@ func BenchmarkInsertConcurrent(b *testing.B) {
 		b.RunParallel(func(pb *testing.PB) {
 			for pb.Next() {
 				i := int(seq.Add(1))
-				if _, err := db.AddKudos(ctx, KudosGift{
+				if _, err := db.AddKudos(ctx, extramile.KudosGift{
 					Giver: benchUser(i % benchUsers), Receivers: []string{benchUser((i + 7) % benchUsers)},
 					Channel: benchChannel(i % benchChannels), MessageTS: fmt.Sprintf("1900000001.%06d", i%1000000),
 					Emoji: "tada", DailyMax: 1000, DayStart: day, DayEnd: day.Add(24 * time.Hour),

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"time"
 	"unicode/utf8"
 
 	"github.com/extramile/extramile"
@@ -16,14 +15,6 @@ const (
 	maxSettingValue = 4000
 )
 
-// Setting is one stored setting: its value, who changed it last (a user ID)
-// and when.
-type Setting struct {
-	Key, Value string
-	UpdatedBy  string
-	UpdatedAt  time.Time
-}
-
 // Setting returns the value stored under key; ok is false when none is (the
 // caller then uses its default).
 func (db *DB) Setting(ctx context.Context, key string) (value string, ok bool, err error) {
@@ -33,21 +24,21 @@ func (db *DB) Setting(ctx context.Context, key string) (value string, ok bool, e
 
 // SettingInfo returns the setting stored under key with who changed it and
 // when; ok is false when none is.
-func (db *DB) SettingInfo(ctx context.Context, key string) (Setting, bool, error) {
+func (db *DB) SettingInfo(ctx context.Context, key string) (extramile.Setting, bool, error) {
 	tx, err := db.beginRead(ctx)
 	if err != nil {
-		return Setting{}, false, fail("setting", err)
+		return extramile.Setting{}, false, fail("setting", err)
 	}
 	defer tx.Rollback()
 
-	s := Setting{Key: key}
+	s := extramile.Setting{Key: key}
 	var at int64
 	err = tx.QueryRowContext(ctx, `SELECT value, updated_by, updated_at FROM settings WHERE key = ?`, key).Scan(&s.Value, &s.UpdatedBy, &at)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		return Setting{Key: key}, false, tx.Commit()
+		return extramile.Setting{Key: key}, false, tx.Commit()
 	case err != nil:
-		return Setting{}, false, fail("setting", err)
+		return extramile.Setting{}, false, fail("setting", err)
 	}
 	s.UpdatedAt = fromNanos(at)
 	return s, true, tx.Commit()

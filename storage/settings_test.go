@@ -31,7 +31,7 @@ func TestSettings(t *testing.T) {
 	if err != nil || !ok {
 		t.Fatalf("SettingInfo: %v %v", ok, err)
 	}
-	if want := (Setting{Key: "kudos.where", Value: "invited", UpdatedBy: "UOWNER", UpdatedAt: later}); s != want {
+	if want := (extramile.Setting{Key: "kudos.where", Value: "invited", UpdatedBy: "UOWNER", UpdatedAt: later}); s != want {
 		t.Errorf("SettingInfo: got %+v, want %+v", s, want)
 	}
 	if v, ok, err := db.Setting(ctx, "other"); err != nil || !ok || v != "" {

@@ -17,14 +17,6 @@ const (
 	shoutoutFailed  = "failed" // undeliverable; never retried automatically
 )
 
-// StoryFilter selects stories by creation time and visibility.
-type StoryFilter struct {
-	From, To time.Time // [From, To); a zero time is unbounded
-	// Scope "" selects public stories only; a channel ID selects public
-	// stories plus the private stories shared in that channel.
-	Scope string
-	Limit int // 0 means no limit
-}
 
 // storyColumns is the select list scanStory reads, for "stories s".
 const storyColumns = `s.id, s.author, s.audience, s.way, s.text, s.channel, s.private, s.privacy_pending,
@@ -437,9 +429,9 @@ func (db *DB) StoriesFor(ctx context.Context, user string, offset, limit int) ([
 	return stories, total, tx.Commit()
 }
 
-// Stories returns the stories created in [f.From, f.To) visible in f.Scope,
+// Stories returns the stories created in [f.From, f.To) visible in f.Visibility.Channel,
 // oldest first, at most f.Limit of them (0: all).
-func (db *DB) Stories(ctx context.Context, f StoryFilter) ([]*extramile.Story, error) {
+func (db *DB) Stories(ctx context.Context, f extramile.StoryFilter) ([]*extramile.Story, error) {
 	tx, err := db.beginRead(ctx)
 	if err != nil {
 		return nil, fail("list stories", err)
@@ -450,8 +442,8 @@ func (db *DB) Stories(ctx context.Context, f StoryFilter) ([]*extramile.Story, e
 	if limit <= 0 {
 		limit = -1
 	}
-	args := append(periodArgs(f.From, f.To, f.Scope), sql.Named("limit", limit))
-	stories, err := queryStories(ctx, tx, `SELECT `+storyColumns+` FROM `+scoped("stories", "*", f.Scope)+` AS s
+	args := append(periodArgs(f.From, f.To, f.Visibility.Channel), sql.Named("limit", limit))
+	stories, err := queryStories(ctx, tx, `SELECT `+storyColumns+` FROM `+scoped("stories", "*", f.Visibility.Channel)+` AS s
 		ORDER BY s.created_at, s.id LIMIT :limit`, args...)
 	if err != nil {
 		return nil, fail("list stories", err)

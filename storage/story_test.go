@@ -68,7 +68,7 @@ func TestCreateStory_Invalid(t *testing.T) {
 			}
 		})
 	}
-	if got, _ := db.Stories(context.Background(), StoryFilter{Scope: "C1"}); len(got) != 0 {
+	if got, _ := db.Stories(context.Background(), extramile.StoryFilter{Visibility: extramile.SeenIn("C1")}); len(got) != 0 {
 		t.Errorf("invalid stories were stored: %v", got)
 	}
 }
@@ -171,8 +171,8 @@ func TestDeleteStory(t *testing.T) {
 	db := MustOpenDB(t)
 	s := mustCreateStory(t, db, t0, extramile.Story{Recognized: []string{"U2", "U3"}})
 	keep := mustCreateStory(t, db, t0, extramile.Story{Recognized: []string{"U2"}})
-	mustAddKudos(t, db, t0.Add(time.Minute), KudosGift{Giver: "U9", Receivers: []string{"U2", "U3"}, MessageTS: "1.1", StoryID: s.ID})
-	mustAddKudos(t, db, t0.Add(time.Minute), KudosGift{Giver: "U9", Receivers: []string{"U2"}, MessageTS: "2.2"})
+	mustAddKudos(t, db, t0.Add(time.Minute), extramile.KudosGift{Giver: "U9", Receivers: []string{"U2", "U3"}, MessageTS: "1.1", StoryID: s.ID})
+	mustAddKudos(t, db, t0.Add(time.Minute), extramile.KudosGift{Giver: "U9", Receivers: []string{"U2"}, MessageTS: "2.2"})
 
 	if err := db.DeleteStory(ctx, s.ID); err != nil {
 		t.Fatal(err)
@@ -265,17 +265,17 @@ func TestStories_ScopeAndPeriod(t *testing.T) {
 
 	for _, tt := range []struct {
 		name string
-		f    StoryFilter
+		f    extramile.StoryFilter
 		want []int64
 	}{
-		{"public only", StoryFilter{}, []int64{pub1.ID, pub2.ID, pub3.ID}},
-		{"scope adds that channel's private stories", StoryFilter{Scope: "CPRIV"}, []int64{pub1.ID, priv1.ID, pub2.ID, pub3.ID}},
-		{"scope of a public channel", StoryFilter{Scope: "CPUB"}, []int64{pub1.ID, pub2.ID, pub3.ID}},
-		{"from is inclusive, to exclusive", StoryFilter{From: day(2), To: day(5), Scope: "CPRIV"}, []int64{priv1.ID, pub2.ID}},
-		{"limit keeps the oldest", StoryFilter{Limit: 2}, []int64{pub1.ID, pub2.ID}},
-		{"only from", StoryFilter{From: day(4)}, []int64{pub2.ID, pub3.ID}},
-		{"only to", StoryFilter{To: day(4)}, []int64{pub1.ID}},
-		{"empty period", StoryFilter{From: day(6)}, []int64{}},
+		{"public only", extramile.StoryFilter{}, []int64{pub1.ID, pub2.ID, pub3.ID}},
+		{"scope adds that channel's private stories", extramile.StoryFilter{Visibility: extramile.SeenIn("CPRIV")}, []int64{pub1.ID, priv1.ID, pub2.ID, pub3.ID}},
+		{"scope of a public channel", extramile.StoryFilter{Visibility: extramile.SeenIn("CPUB")}, []int64{pub1.ID, pub2.ID, pub3.ID}},
+		{"from is inclusive, to exclusive", extramile.StoryFilter{From: day(2), To: day(5), Visibility: extramile.SeenIn("CPRIV")}, []int64{priv1.ID, pub2.ID}},
+		{"limit keeps the oldest", extramile.StoryFilter{Limit: 2}, []int64{pub1.ID, pub2.ID}},
+		{"only from", extramile.StoryFilter{From: day(4)}, []int64{pub2.ID, pub3.ID}},
+		{"only to", extramile.StoryFilter{To: day(4)}, []int64{pub1.ID}},
+		{"empty period", extramile.StoryFilter{From: day(6)}, []int64{}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := db.Stories(ctx, tt.f)
@@ -295,10 +295,10 @@ func TestForgetUser(t *testing.T) {
 	mine := mustCreateStory(t, db, t0, extramile.Story{Author: "UGONE", Recognized: []string{"U2"}})
 	mustCreateStory(t, db, t0, extramile.Story{Author: "UGONE", Recognized: []string{"U3"}, Private: true})
 	theirs := mustCreateStory(t, db, t0, extramile.Story{Author: "U2", Recognized: []string{"UGONE"}})
-	mustAddKudos(t, db, t0, KudosGift{Giver: "UGONE", Receivers: []string{"U2", "U3"}, MessageTS: "1.1"})
-	mustAddKudos(t, db, t0, KudosGift{Giver: "UGONE", Receivers: []string{"U2"}, MessageTS: "2.2", StoryID: theirs.ID})
-	mustAddKudos(t, db, t0, KudosGift{Giver: "U4", Receivers: []string{"U2"}, MessageTS: "3.3", StoryID: mine.ID}) // goes with the story
-	mustAddKudos(t, db, t0, KudosGift{Giver: "U4", Receivers: []string{"UGONE"}, MessageTS: "4.4"})
+	mustAddKudos(t, db, t0, extramile.KudosGift{Giver: "UGONE", Receivers: []string{"U2", "U3"}, MessageTS: "1.1"})
+	mustAddKudos(t, db, t0, extramile.KudosGift{Giver: "UGONE", Receivers: []string{"U2"}, MessageTS: "2.2", StoryID: theirs.ID})
+	mustAddKudos(t, db, t0, extramile.KudosGift{Giver: "U4", Receivers: []string{"U2"}, MessageTS: "3.3", StoryID: mine.ID}) // goes with the story
+	mustAddKudos(t, db, t0, extramile.KudosGift{Giver: "U4", Receivers: []string{"UGONE"}, MessageTS: "4.4"})
 
 	stories, kudos, err := db.ForgetUser(ctx, "UGONE")
 	if err != nil {

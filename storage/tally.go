@@ -11,17 +11,6 @@ import (
 	"github.com/extramile/extramile"
 )
 
-// DigestQuery says which digest to build.
-type DigestQuery struct {
-	From, To time.Time // the period, [From, To); a zero time is unbounded
-	// PrevFrom starts the previous period, [PrevFrom, From), for comparison;
-	// zero means no comparison (Digest.Previous is nil).
-	PrevFrom time.Time
-	// Scope is StoryFilter.Scope: "" for public rows only, or a channel ID
-	// to add the private rows of that channel.
-	Scope string
-	TopN  int // how many Top tallies; 0 means all
-}
 
 // scoped returns a subquery of the rows of table (stories, story_recognized
 // or kudos: each has private, channel and created_at) created in
@@ -106,22 +95,22 @@ func plan(ctx context.Context, tx *sql.Tx, from, to time.Time, scope string) (pe
 }
 
 // Digest summarizes the stories and kudos of [q.From, q.To) visible in
-// q.Scope, with the previous period [q.PrevFrom, q.From) when PrevFrom is
+// q.Visibility, with the previous period [q.PrevFrom, q.From) when PrevFrom is
 // set. Kudos counts are kudos rows (a reaction to a shoutout recognizing
 // three people is three kudos).
-func (db *DB) Digest(ctx context.Context, q DigestQuery) (*extramile.Digest, error) {
+func (db *DB) Digest(ctx context.Context, q extramile.DigestQuery) (*extramile.Digest, error) {
 	tx, err := db.beginRead(ctx)
 	if err != nil {
 		return nil, fail("digest", err)
 	}
 	defer tx.Rollback()
 
-	d, err := digest(ctx, tx, q.From, q.To, q.Scope, q.TopN)
+	d, err := digest(ctx, tx, q.From, q.To, q.Visibility.Channel, q.TopN)
 	if err != nil {
 		return nil, fail("digest", err)
 	}
 	if !q.PrevFrom.IsZero() {
-		if d.Previous, err = digest(ctx, tx, q.PrevFrom, q.From, q.Scope, q.TopN); err != nil {
+		if d.Previous, err = digest(ctx, tx, q.PrevFrom, q.From, q.Visibility.Channel, q.TopN); err != nil {
 			return nil, fail("digest of the previous period", err)
 		}
 	}

@@ -20,10 +20,10 @@ func TestTop(t *testing.T) {
 	mustCreateStory(t, db, may(2), extramile.Story{Author: "UA", Recognized: []string{"UC"}})
 	mustCreateStory(t, db, may(3), extramile.Story{Author: "UA", Recognized: []string{"UD"}, Channel: "CPRIV", Private: true})
 	mustCreateStory(t, db, may(20), extramile.Story{Author: "UA", Recognized: []string{"UE"}})
-	mustAddKudos(t, db, may(2), KudosGift{Giver: "UX", Receivers: []string{"UB", "UC"}, MessageTS: "1.1", StoryID: s1.ID})
-	mustAddKudos(t, db, may(2), KudosGift{Giver: "UY", Receivers: []string{"UB"}, MessageTS: "2.2"})
-	mustAddKudos(t, db, may(2), KudosGift{Giver: "UY", Receivers: []string{"UD"}, Channel: "CPRIV", MessageTS: "3.3", Private: true})
-	mustAddKudos(t, db, may(21), KudosGift{Giver: "UY", Receivers: []string{"UF"}, MessageTS: "4.4"})
+	mustAddKudos(t, db, may(2), extramile.KudosGift{Giver: "UX", Receivers: []string{"UB", "UC"}, MessageTS: "1.1", StoryID: s1.ID})
+	mustAddKudos(t, db, may(2), extramile.KudosGift{Giver: "UY", Receivers: []string{"UB"}, MessageTS: "2.2"})
+	mustAddKudos(t, db, may(2), extramile.KudosGift{Giver: "UY", Receivers: []string{"UD"}, Channel: "CPRIV", MessageTS: "3.3", Private: true})
+	mustAddKudos(t, db, may(21), extramile.KudosGift{Giver: "UY", Receivers: []string{"UF"}, MessageTS: "4.4"})
 
 	for _, tt := range []struct {
 		name     string
@@ -85,13 +85,13 @@ func TestDigest(t *testing.T) {
 	gone := mustCreateStory(t, db, in(5), extramile.Story{Author: "UZ", Recognized: []string{"UZZ"}, Way: extramile.WayKeepInLoop})
 	mustCreateStory(t, db, time.Date(2025, 6, 1, 0, 0, 0, 0, ny), extramile.Story{Author: "UA", Recognized: []string{"UB"}}) // next month
 	// Kudos: s2 and s3 tie with 2; s2 is earlier.
-	mustAddKudos(t, db, in(6), KudosGift{Giver: "UX", Receivers: []string{"UC"}, MessageTS: "2.1", StoryID: s2.ID})
-	mustAddKudos(t, db, in(6), KudosGift{Giver: "UY", Receivers: []string{"UC"}, MessageTS: "2.1", StoryID: s2.ID})
-	mustAddKudos(t, db, in(7), KudosGift{Giver: "UX", Receivers: []string{"UD"}, MessageTS: "3.1", StoryID: s3.ID})
-	mustAddKudos(t, db, in(7), KudosGift{Giver: "UY", Receivers: []string{"UD"}, MessageTS: "3.1", StoryID: s3.ID})
-	mustAddKudos(t, db, in(8), KudosGift{Giver: "UX", Receivers: []string{"UQ", "UP"}, Channel: "CPRIV", MessageTS: "4.1", StoryID: priv.ID, Private: true})
-	mustAddKudos(t, db, in(8), KudosGift{Giver: "UX", Receivers: []string{"UZZ"}, MessageTS: "5.1", StoryID: gone.ID})
-	mustAddKudos(t, db, in(8), KudosGift{Giver: "UX", Receivers: []string{"UE"}, MessageTS: "9.9"})
+	mustAddKudos(t, db, in(6), extramile.KudosGift{Giver: "UX", Receivers: []string{"UC"}, MessageTS: "2.1", StoryID: s2.ID})
+	mustAddKudos(t, db, in(6), extramile.KudosGift{Giver: "UY", Receivers: []string{"UC"}, MessageTS: "2.1", StoryID: s2.ID})
+	mustAddKudos(t, db, in(7), extramile.KudosGift{Giver: "UX", Receivers: []string{"UD"}, MessageTS: "3.1", StoryID: s3.ID})
+	mustAddKudos(t, db, in(7), extramile.KudosGift{Giver: "UY", Receivers: []string{"UD"}, MessageTS: "3.1", StoryID: s3.ID})
+	mustAddKudos(t, db, in(8), extramile.KudosGift{Giver: "UX", Receivers: []string{"UQ", "UP"}, Channel: "CPRIV", MessageTS: "4.1", StoryID: priv.ID, Private: true})
+	mustAddKudos(t, db, in(8), extramile.KudosGift{Giver: "UX", Receivers: []string{"UZZ"}, MessageTS: "5.1", StoryID: gone.ID})
+	mustAddKudos(t, db, in(8), extramile.KudosGift{Giver: "UX", Receivers: []string{"UE"}, MessageTS: "9.9"})
 	if err := db.DeleteStory(ctx, gone.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +119,7 @@ func TestDigest(t *testing.T) {
 			Top:   []extramile.Tally{{User: "UB", Stories: 1}},
 		},
 	}
-	got, err := db.Digest(ctx, DigestQuery{From: from, To: to, PrevFrom: prev, TopN: 2})
+	got, err := db.Digest(ctx, extramile.DigestQuery{From: from, To: to, PrevFrom: prev, TopN: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +133,7 @@ func TestDigest(t *testing.T) {
 	scoped.Top = []extramile.Tally{{User: "UC", Stories: 2, Kudos: 2}, {User: "UD", Stories: 1, Kudos: 2}, {User: "UQ", Stories: 1, Kudos: 1},
 		{User: "UB", Stories: 1}, {User: "UE", Kudos: 1}, {User: "UP", Kudos: 1}}
 	scoped.Previous = nil
-	got, err = db.Digest(ctx, DigestQuery{From: from, To: to, Scope: "CPRIV"})
+	got, err = db.Digest(ctx, extramile.DigestQuery{From: from, To: to, Visibility: extramile.SeenIn("CPRIV")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +142,7 @@ func TestDigest(t *testing.T) {
 	}
 	_ = privFound
 
-	empty, err := db.Digest(ctx, DigestQuery{From: time.Date(2030, 1, 1, 0, 0, 0, 0, ny), To: time.Date(2030, 2, 1, 0, 0, 0, 0, ny)})
+	empty, err := db.Digest(ctx, extramile.DigestQuery{From: time.Date(2030, 1, 1, 0, 0, 0, 0, ny), To: time.Date(2030, 2, 1, 0, 0, 0, 0, ny)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,7 +207,7 @@ func TestPeriods_MatchRawRows(t *testing.T) {
 		}))
 	}
 	for i := 0; i < 250; i++ {
-		g := KudosGift{Giver: users[rng.IntN(len(users))], Receivers: pick(1 + rng.IntN(2)), MessageTS: fmt.Sprint(i), Emoji: "tada"}
+		g := extramile.KudosGift{Giver: users[rng.IntN(len(users))], Receivers: pick(1 + rng.IntN(2)), MessageTS: fmt.Sprint(i), Emoji: "tada"}
 		if rng.IntN(2) == 0 {
 			s := stories[rng.IntN(len(stories))]
 			g.Channel, g.Private, g.StoryID, g.Receivers = s.Channel, s.Private, s.ID, s.Recognized
@@ -227,7 +227,7 @@ func TestPeriods_MatchRawRows(t *testing.T) {
 		if err := db.DeleteStory(ctx, stories[rng.IntN(len(stories))].ID); err != nil && extramile.ErrorCode(err) != extramile.ENOTFOUND {
 			t.Fatal(err)
 		}
-		if _, _, err := db.RemoveKudos(ctx, KudosTakeBack{Giver: users[rng.IntN(len(users))], Channel: channels[rng.IntN(4)].id, MessageTS: fmt.Sprint(rng.IntN(250)), Emoji: "tada"}); err != nil {
+		if _, _, err := db.RemoveKudos(ctx, extramile.KudosTakeBack{Giver: users[rng.IntN(len(users))], Channel: channels[rng.IntN(4)].id, MessageTS: fmt.Sprint(rng.IntN(250)), Emoji: "tada"}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -277,7 +277,7 @@ func TestPeriods_MatchRawRows(t *testing.T) {
 		}
 		for _, scope := range []string{"", "C1", "P1"} {
 			want := raw.digest(p[0], p[1], scope)
-			got, err := db.Digest(ctx, DigestQuery{From: p[0], To: p[1], Scope: scope})
+			got, err := db.Digest(ctx, extramile.DigestQuery{From: p[0], To: p[1], Visibility: extramile.SeenIn(scope)})
 			if err != nil {
 				t.Fatal(err)
 			}

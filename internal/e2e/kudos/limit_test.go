@@ -3,6 +3,7 @@ package kudos
 import (
 	"context"
 	"fmt"
+	"github.com/extramile/extramile"
 	"sync"
 	"testing"
 	"time"
@@ -127,7 +128,7 @@ func TestDailyLimitIsTheGiversDay(t *testing.T) {
 	db.Now = func() time.Time { return time.Now().Add(-4 * time.Hour) }
 	for _, g := range []string{early, late} {
 		for i := range 2 {
-			if _, err := db.AddKudos(h.Ctx(), storage.KudosGift{Giver: g, Receivers: []string{apptest.Bob}, Channel: apptest.General,
+			if _, err := db.AddKudos(h.Ctx(), extramile.KudosGift{Giver: g, Receivers: []string{apptest.Bob}, Channel: apptest.General,
 				MessageTS: fmt.Sprintf("1600000000.00000%d", i), Emoji: "raised_hands"}); err != nil {
 				t.Fatal(err)
 			}

@@ -54,7 +54,7 @@ func TestDigestOfLastMonth(t *testing.T) {
 		best = seedStory(ctx, t, db, &extramile.Story{Author: apptest.Carol, Recognized: []string{apptest.Alice}, Channel: apptest.General,
 			Text: "found the bug nobody could find", Way: extramile.WayNoticeNeed})
 		for _, giver := range []string{apptest.Bob, apptest.Admin, apptest.Owner} {
-			if _, err := db.AddKudos(ctx, storage.KudosGift{Giver: giver, Receivers: best.Recognized, Channel: best.Channel,
+			if _, err := db.AddKudos(ctx, extramile.KudosGift{Giver: giver, Receivers: best.Recognized, Channel: best.Channel,
 				MessageTS: best.ShoutoutTS, Emoji: "clap", StoryID: best.ID}); err != nil {
 				t.Fatal(err)
 			}
