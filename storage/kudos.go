@@ -8,8 +8,6 @@ import (
 	"github.com/extramile/extramile"
 )
 
-
-
 // AddKudos records a kudos reaction atomically: a reaction already counted
 // (same giver, channel, message and emoji) is a Duplicate; a giver who has
 // DailyMax reactions counted in [DayStart, DayEnd) is refused with
@@ -112,7 +110,6 @@ func insertKudos(ctx context.Context, tx *sql.Tx, g extramile.KudosGift, now tim
 	}
 	return added, nil
 }
-
 
 // RemoveKudos removes the kudos of one reaction (the giver took it back)
 // and returns how many rows it removed. stale reports that a newer event of

@@ -17,7 +17,6 @@ const (
 	shoutoutFailed  = "failed" // undeliverable; never retried automatically
 )
 
-
 // storyColumns is the select list scanStory reads, for "stories s".
 const storyColumns = `s.id, s.author, s.audience, s.way, s.text, s.channel, s.private, s.privacy_pending,
 	s.shoutout_ts, s.permalink, s.created_at, s.updated_at,

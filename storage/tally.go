@@ -11,7 +11,6 @@ import (
 	"github.com/extramile/extramile"
 )
 
-
 // scoped returns a subquery of the rows of table (stories, story_recognized
 // or kudos: each has private, channel and created_at) created in
 // [:from, :to) and visible in scope: public rows, plus the private rows of
