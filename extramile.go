@@ -231,6 +231,10 @@ type Digest struct {
 	MostKudosed  *Story     // the story whose shoutout got the most kudos, or nil
 	MostKudosedN int        // its kudos count
 
+	// Weeks counts the stories of each week of the period (see MonthWeeks),
+	// when asked for (storage.DigestQuery.Location); nil otherwise.
+	Weeks []WeekCount
+
 	Previous *Digest // the period before, for comparison (its Previous is nil), or nil
 }
 
@@ -264,6 +268,10 @@ type DigestQuery struct {
 	PrevFrom   time.Time
 	Visibility Visibility // Public, or SeenIn(channel)
 	TopN       int        // how many Top tallies; 0 means all
+	// Location, when set, asks for Digest.Weeks (and Previous.Weeks): the
+	// stories of each week of the period, weeks as MonthWeeks cuts them in
+	// this zone, seen as the rest of the digest is.
+	Location *time.Location
 }
 
 // KudosGift is one kudos reaction to record: Giver reacted with Emoji to
@@ -318,6 +326,34 @@ type Setting struct {
 	Key, Value string
 	UpdatedBy  string
 	UpdatedAt  time.Time
+}
+
+// WeekCount is how many stories were shared in one week of a digest's period.
+type WeekCount struct {
+	From, To time.Time // [From, To)
+	Stories  int
+}
+
+// MonthWeeks splits [from, to) into weeks as the digest's chart counts them:
+// seven calendar days at a time from from's date in loc (nil means UTC), the
+// last week cut at to. For a month that is days 1–7, 8–14, 15–21, 22–28 and
+// 29 to the end (a 28-day February has four weeks), so that week n of one
+// month compares fairly with week n of the month before. Stories are zero.
+func MonthWeeks(from, to time.Time, loc *time.Location) []WeekCount {
+	if loc == nil {
+		loc = time.UTC
+	}
+	var weeks []WeekCount
+	start := from.In(loc)
+	for i := 1; start.Before(to); i++ {
+		end := from.In(loc).AddDate(0, 0, 7*i)
+		if end.After(to) || !end.After(start) {
+			end = to
+		}
+		weeks = append(weeks, WeekCount{From: start, To: end})
+		start = end
+	}
+	return weeks
 }
 
 // Export is everything the bot keeps, as `extramile export` writes it.

@@ -108,12 +108,56 @@ func (db *DB) Digest(ctx context.Context, q extramile.DigestQuery) (*extramile.D
 	if err != nil {
 		return nil, fail("digest", err)
 	}
+	if q.Location != nil {
+		if d.Weeks, err = weekCounts(ctx, tx, extramile.MonthWeeks(q.From, q.To, q.Location), q.Visibility.Channel); err != nil {
+			return nil, fail("digest weeks", err)
+		}
+	}
 	if !q.PrevFrom.IsZero() {
 		if d.Previous, err = digest(ctx, tx, q.PrevFrom, q.From, q.Visibility.Channel, q.TopN); err != nil {
 			return nil, fail("digest of the previous period", err)
 		}
+		if q.Location != nil {
+			if d.Previous.Weeks, err = weekCounts(ctx, tx, extramile.MonthWeeks(q.PrevFrom, q.From, q.Location), q.Visibility.Channel); err != nil {
+				return nil, fail("digest weeks of the previous period", err)
+			}
+		}
 	}
 	return d, tx.Commit()
+}
+
+// weekCounts counts the stories of each week (consecutive spans, as
+// extramile.MonthWeeks makes them) visible in scope, in one pass over the
+// period's rows.
+func weekCounts(ctx context.Context, tx *sql.Tx, weeks []extramile.WeekCount, scope string) ([]extramile.WeekCount, error) {
+	if len(weeks) == 0 || weeks[0].From.IsZero() || weeks[len(weeks)-1].To.IsZero() {
+		return weeks, nil
+	}
+	args := periodArgs(weeks[0].From, weeks[len(weeks)-1].To, scope)
+	var week strings.Builder
+	week.WriteString("CASE")
+	for i, w := range weeks[1:] {
+		name := fmt.Sprintf("week%d", i+1)
+		fmt.Fprintf(&week, " WHEN created_at < :%s THEN %d", name, i)
+		args = append(args, sql.Named(name, lower(w.From)))
+	}
+	fmt.Fprintf(&week, " ELSE %d END", len(weeks)-1)
+	rows, err := tx.QueryContext(ctx, `SELECT `+week.String()+` AS week, count(*) FROM `+
+		scoped("stories", "created_at", scope)+` GROUP BY week`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var i, n int
+		if err := rows.Scan(&i, &n); err != nil {
+			return nil, err
+		}
+		if i >= 0 && i < len(weeks) {
+			weeks[i].Stories = n
+		}
+	}
+	return weeks, rows.Err()
 }
 
 func digest(ctx context.Context, tx *sql.Tx, from, to time.Time, scope string, topN int) (*extramile.Digest, error) {
