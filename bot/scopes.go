@@ -28,5 +28,7 @@ func Scopes() []Scope {
 			"stories can name bots or deactivated people, workspace admins are not recognized, and the daily kudos limit uses EXTRAMILE_TIMEZONE"},
 		{"reactions:read", "reaction_added / reaction_removed events for kudos, and reactions.get",
 			"Slack sends no reaction events: no kudos are ever counted"},
+		{"files:write", "files.getUploadURLExternal and files.completeUploadExternal: the monthly digest's chart in its thread, and the preview's chart by DM",
+			"digests go out without their chart (the admins are told once per digest), and the preview's Show the chart button says it cannot"},
 	}
 }

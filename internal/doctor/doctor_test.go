@@ -3,12 +3,14 @@ package doctor
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/extramile/extramile/bot"
 	"github.com/extramile/extramile/internal/slackfake"
 	"github.com/extramile/extramile/storage"
 )
@@ -73,7 +75,7 @@ func TestHealthy(t *testing.T) {
 	for _, want := range []string{
 		"ok    bot token: Slack accepts it (xoxb-…): the bot is @extramile (UBOT)",
 		"ok    app token: Slack accepts it (xapp-…)",
-		"ok    scopes: all 7 the bot needs are granted",
+		fmt.Sprintf("ok    scopes: all %d the bot needs are granted", len(bot.Scopes())),
 		"ok    channel CGENERAL #general (EXTRAMILE_CHANNEL): public, not archived, the bot is a member",
 		"ok    channel GTEAM #team (subscribed): private",
 		"ok    clock: within 30s of Slack's",

@@ -23,6 +23,7 @@ type Message struct {
 	Edited      bool // changed by chat.update
 	Deleted     bool // removed by chat.delete
 	Reactions   []Reaction
+	Files       []string // IDs of the files it shares (files.completeUploadExternal)
 }
 
 // Reaction is one emoji on a message and who added it.
@@ -65,6 +66,7 @@ func copyMessage(m *Message) Message {
 		c.Blocks = nil
 	}
 	c.Reactions = copyReactions(m.Reactions)
+	c.Files = append([]string(nil), m.Files...)
 	return c
 }
 
@@ -136,6 +138,13 @@ func (s *Server) messageJSON(m *Message) obj {
 	}
 	if m.Edited {
 		o["edited"] = obj{"user": m.User, "ts": m.TS}
+	}
+	if len(m.Files) > 0 {
+		var fs []obj
+		for _, id := range m.Files {
+			fs = append(fs, obj{"id": id})
+		}
+		o["files"], o["upload"] = fs, true
 	}
 	if len(m.Reactions) > 0 {
 		var rs []obj

@@ -39,6 +39,14 @@
 //     submit and close 24, private_metadata 3000, views up to 250 kB.
 //   - A trigger_id works once, for 3 s from when the envelope carrying it goes out; a response_url
 //     works 5 times. Payload builders issue both, so tests exercise the same rules as production.
+//   - File uploads in Slack's current flow (files.go): files.getUploadURLExternal hands out an
+//     upload URL on the fake's own host, the bytes are POSTed there (raw or multipart; MethodUpload
+//     in Calls and faults), files.completeUploadExternal shares the file in a channel, a DM or a
+//     thread, as a message with Files. Uploads records each one with its bytes and alt text.
+//   - Scopes (scopes.go): every Web API answer carries X-OAuth-Scopes; the bot token has
+//     DefaultBotScopes() (the manifest's) unless WithBotScopes or SetBotScopes say otherwise, and a
+//     method whose scope it lacks answers missing_scope with needed and provided (the file methods
+//     need files:write).
 //
 // # Simplified
 //
@@ -57,6 +65,10 @@
 //     chat.update, chat.delete, chat.getPermalink, reactions.get, views.open, views.push,
 //     views.update, views.publish, users.info, users.list, users.conversations (the bot's own;
 //     public and private channels, not DMs), conversations.info, conversations.join,
-//     conversations.open (one user), conversations.list. Anything else answers unknown_method
-//     unless a test installs a handler with Handle.
+//     conversations.open (one user), conversations.list, files.getUploadURLExternal,
+//     files.completeUploadExternal. Anything else answers unknown_method unless a test installs
+//     a handler with Handle.
+//   - File uploads: an upload URL takes any bytes (no check against the announced length);
+//     completing an unknown or not-yet-uploaded file answers file_not_found; thread_ts is not
+//     checked against the channel's messages.
 package slackfake

@@ -17,7 +17,7 @@ import (
 // DefaultBotScopes are the scopes the fake grants the bot token unless told
 // otherwise: those of the project's manifest.yml (a test checks).
 func DefaultBotScopes() []string {
-	return []string{"commands", "chat:write", "channels:join", "channels:read", "groups:read", "users:read", "reactions:read"}
+	return []string{"commands", "chat:write", "channels:join", "channels:read", "groups:read", "users:read", "reactions:read", "files:write"}
 }
 
 // appTokenScopes are the app-level token's scopes: Socket Mode needs
@@ -40,6 +40,10 @@ var methodScopes = map[string]string{
 	"users.list":         "users:read",
 	"reactions.get":      "reactions:read",
 	"team.info":          "team:read",
+	// "Scopes: Bot token: files:write" on docs.slack.dev/reference/methods/files.getUploadURLExternal
+	// and files.completeUploadExternal.
+	"files.getUploadURLExternal":   "files:write",
+	"files.completeUploadExternal": "files:write",
 }
 
 // WithBotScopes sets the scopes the bot token has (X-OAuth-Scopes, and

@@ -65,6 +65,7 @@ type Server struct {
 	triggers map[string]*trigger
 	views    map[string]*storedView
 	viewIDs  []string
+	uploads  []*Upload // files.go
 }
 
 // config holds what the options set.
@@ -179,6 +180,7 @@ func New(tb testing.TB, opts ...Option) *Server {
 	mux.HandleFunc("/link/", s.serveLink)
 	mux.HandleFunc("/commands/", s.serveResponseURL)
 	mux.HandleFunc("/actions/", s.serveResponseURL)
+	mux.HandleFunc("/upload/", s.serveUpload)
 	s.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	s.wg.Add(1)
 	go func() {

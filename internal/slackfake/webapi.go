@@ -64,6 +64,9 @@ func (s *Server) methods() map[string]method {
 		"conversations.join":    s.conversationsJoin,
 		"conversations.open":    s.conversationsOpen,
 		"conversations.list":    s.conversationsList,
+
+		"files.getUploadURLExternal":   s.filesGetUploadURLExternal,
+		"files.completeUploadExternal": s.filesCompleteUploadExternal,
 	}
 }
 
