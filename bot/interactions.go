@@ -191,6 +191,8 @@ func (b *Bot) blockAction(ctx context.Context, cb slack.InteractionCallback, a *
 		b.deleteStory(ctx, cb, id, version, tell)
 	case compose.ActionDeleteCancel:
 		b.goBackground(ctx, func(ctx context.Context) { _ = b.respond(ctx, cb.ResponseURL, true, compose.DeleteCancelled()) })
+	case compose.ActionDigestChart:
+		b.chartToDM(ctx, user, channel, a.Value, tell)
 	}
 }
 

@@ -80,16 +80,23 @@ func (b *Bot) RoundupJob(ctx context.Context, scheduledAt time.Time) error {
 	})
 }
 
-// DigestJob posts the digest of the calendar month before scheduledAt.
+// DigestJob posts the digest of the calendar month before scheduledAt, and
+// its chart in the digest's thread (jobs_chart.go).
 func (b *Bot) DigestJob(ctx context.Context, scheduledAt time.Time) error {
 	from, to := scheduler.PreviousMonth(scheduledAt, b.loc)
 	prevFrom, _ := scheduler.PreviousMonth(from, b.loc)
-	return b.fanOut(ctx, JobDigest, scheduledAt, func(ctx context.Context, channel string) (compose.Message, error) {
-		d, err := b.store.Digest(ctx, digestQuery(from, to, prevFrom, channel))
+	digests := map[string]*extramile.Digest{} // by channel, for its chart
+	return b.fanOutThen(ctx, JobDigest, scheduledAt, func(ctx context.Context, channel string) (compose.Message, error) {
+		q := digestQuery(from, to, prevFrom, channel)
+		q.Location = b.loc // weeks, for the chart
+		d, err := b.store.Digest(ctx, q)
 		if err != nil {
 			return compose.Message{}, err
 		}
+		digests[channel] = d
 		return compose.Digest(d, b.loc), nil
+	}, func(ctx context.Context, channel, ts string) {
+		b.digestChart(ctx, scheduledAt, channel, ts, digests[channel])
 	})
 }
 
@@ -225,6 +232,15 @@ func (b *Bot) channels(ctx context.Context) ([]string, error) {
 // finish, and a claimed post not made is recorded as failed, so that the
 // catch-up at the next start makes it.
 func (b *Bot) fanOut(ctx context.Context, job string, scheduledAt time.Time, build func(context.Context, string) (compose.Message, error)) error {
+	return b.fanOutThen(ctx, job, scheduledAt, build, nil)
+}
+
+// fanOutThen is fanOut that calls then (when not nil) with each post's
+// channel and ts once the run ledger records it as made: what then does
+// (a digest's chart) can neither undo nor repeat the post, and must itself
+// happen at most once.
+func (b *Bot) fanOutThen(ctx context.Context, job string, scheduledAt time.Time, build func(context.Context, string) (compose.Message, error),
+	then func(ctx context.Context, channel, ts string)) error {
 	log := b.log.With("job", job, "scheduled_at", scheduledAt)
 	channels, err := b.channels(ctx)
 	if err != nil {
@@ -251,10 +267,11 @@ func (b *Bot) fanOut(ctx context.Context, job string, scheduledAt time.Time, bui
 			log.Debug("already posted (or being posted) for this run", "channel", ch)
 			continue
 		}
+		var ts string
 		msg, err := build(ctx, ch)
 		if err == nil {
 			if b.pacer.wait(ctx, b.pace) {
-				err = b.postInChannel(postCtx, ch, msg)
+				ts, err = b.postInChannel(postCtx, ch, msg)
 			} else {
 				err = ctx.Err()
 			}
@@ -265,6 +282,9 @@ func (b *Bot) fanOut(ctx context.Context, job string, scheduledAt time.Time, bui
 		switch {
 		case err == nil:
 			log.Info("posted", "channel", ch)
+			if then != nil {
+				then(postCtx, ch, ts)
+			}
 		case undeliverableReason(err) != "":
 			log.Warn("channel cannot take scheduled posts; skipped", "channel", ch, "error", err)
 			b.tellAdminsOnce(ctx, ch, slackCode(err))
@@ -275,18 +295,18 @@ func (b *Bot) fanOut(ctx context.Context, job string, scheduledAt time.Time, bui
 	return errors.Join(errs...)
 }
 
-// postInChannel posts, joining a public channel first when needed.
-func (b *Bot) postInChannel(ctx context.Context, channel string, m compose.Message) error {
-	_, err := b.post(ctx, channel, m)
+// postInChannel posts, joining a public channel first when needed, and
+// returns the post's ts.
+func (b *Bot) postInChannel(ctx context.Context, channel string, m compose.Message) (string, error) {
+	ts, err := b.post(ctx, channel, m)
 	if slackCode(err) != "not_in_channel" {
-		return err
+		return ts, err
 	}
 	if _, _, _, jerr := b.api.JoinConversationContext(ctx, channel); jerr != nil {
-		return slackErr("conversations.join", jerr)
+		return "", slackErr("conversations.join", jerr)
 	}
 	b.dir.forgetChannel(channel)
-	_, err = b.post(ctx, channel, m)
-	return err
+	return b.post(ctx, channel, m)
 }
 
 // tellAdminsOnce DMs the EXTRAMILE_ADMINS once about a channel that cannot

@@ -31,7 +31,8 @@ func Digest(d *extramile.Digest, loc *time.Location) Message {
 }
 
 // DigestPreview is Digest for a month that is not over, as the ephemeral
-// answer to `/extramile digest`: titled "…, so far", with a Share button.
+// answer to `/extramile digest`: titled "…, so far", with a Share button and,
+// when the month has stories, a "Show the chart" button (ActionDigestChart).
 func DigestPreview(d *extramile.Digest, loc *time.Location) Message {
 	return digest(d, loc, true)
 }
@@ -89,7 +90,7 @@ func digest(d *extramile.Digest, loc *time.Location, preview bool) Message {
 	}
 	blocks = append(blocks, contextBlock("Thank you to everyone who noticed, and wrote it down. :footprints: "+halfStepLine))
 	if preview {
-		blocks = append(blocks, shareActions())
+		blocks = append(blocks, actions("share", shareButton(), chartButton(d.From.In(loc).Format(ChartMonthFormat))))
 	}
 	return Message{
 		Text: fallback(fmt.Sprintf("%s: %s, %s recognized", title,
