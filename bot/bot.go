@@ -58,6 +58,7 @@ type Bot struct {
 	resolving sync.Map        // channels whose privacy is being resolved (share.go)
 	pacer     postPacer       // spaces scheduled posts across jobs (jobs_pace.go)
 	tops      topCache        // leaderboards of /extramile top (topcache.go)
+	charts    sync.Mutex      // one chart drawn and uploaded at a time (jobs_chart.go)
 
 	// Where the bot is a member, and joining channels (membership.go, kudoswhere.go).
 	members          membership

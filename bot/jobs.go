@@ -96,7 +96,8 @@ func (b *Bot) DigestJob(ctx context.Context, scheduledAt time.Time) error {
 		digests[channel] = d
 		return compose.Digest(d, b.loc), nil
 	}, func(ctx context.Context, channel, ts string) {
-		b.digestChart(ctx, scheduledAt, channel, ts, digests[channel])
+		d := digests[channel]
+		b.goBackground(ctx, func(ctx context.Context) { b.digestChart(ctx, scheduledAt, channel, ts, d) })
 	})
 }
 

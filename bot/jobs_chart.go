@@ -22,8 +22,11 @@ import (
 
 // uploadChart draws data and uploads it where p says (Channel and
 // ThreadTimestamp, or Channels and InitialComment), with its title, file
-// name and alt text.
+// name and alt text. One chart is drawn and uploaded at a time (a picture
+// takes a few megabytes while it is drawn), whatever asks for it.
 func (b *Bot) uploadChart(ctx context.Context, data chart.Data, p slack.UploadFileParameters) error {
+	b.charts.Lock()
+	defer b.charts.Unlock()
 	png, err := chart.Render(data)
 	if err != nil {
 		return fmt.Errorf("draw the chart: %w", err)
@@ -41,6 +44,10 @@ func (b *Bot) uploadChart(ctx context.Context, data chart.Data, p slack.UploadFi
 // refusing it, the network), the digest stays as posted, the failure is
 // logged and the admins are told once for the run and reason. A month
 // without stories gets its nudge alone: there is nothing to draw.
+//
+// DigestJob runs it in the background once the run ledger has the post, so
+// that the job, and the next channel's digest, do not wait for a picture. A
+// chart cut short by a stop is not tried again.
 func (b *Bot) digestChart(ctx context.Context, scheduledAt time.Time, channel, ts string, d *extramile.Digest) {
 	if d == nil || d.Stories <= 0 || ts == "" {
 		return
@@ -63,8 +70,8 @@ func (b *Bot) digestChart(ctx context.Context, scheduledAt time.Time, channel, t
 	}
 	code := slackCode(err)
 	log.Warn("digest posted without its chart", "code", code, "error", err)
-	if ctx.Err() != nil {
-		return // stopping: not worth an admin's attention
+	if b.stopping() {
+		return // cut short by a stop: not worth an admin's attention
 	}
 	msg := compose.ChartProblem(channel, data.Month, code)
 	reason := code
@@ -110,4 +117,14 @@ func (b *Bot) chartToDM(ctx context.Context, user, channel, month string, tell f
 		b.log.Info("chart sent", "user", user, "month", month, "channel", channel)
 		b.postEphemeral(ctx, channel, user, compose.ChartSent())
 	})
+}
+
+// stopping reports whether the program is stopping (Start's context ended).
+func (b *Bot) stopping() bool {
+	select {
+	case <-b.stop: // nil before Start: never ready
+		return true
+	default:
+		return false
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"bytes"
 	"fmt"
 	"image/color"
+	"image/png"
 	"math"
 	"strconv"
 	"time"
@@ -226,7 +227,7 @@ func Render(d Data) ([]byte, error) {
 	ways.Draw(right)
 
 	var buf bytes.Buffer
-	if _, err := (vgimg.PngCanvas{Canvas: img}).WriteTo(&buf); err != nil {
+	if err := png.Encode(&buf, img.Image()); err != nil {
 		return nil, fmt.Errorf("encode chart: %w", err)
 	}
 	return buf.Bytes(), nil
