@@ -53,7 +53,7 @@ func (b *Bot) digestChart(ctx context.Context, scheduledAt time.Time, channel, t
 		return
 	}
 	log := b.log.With("job", JobDigest, "scheduled_at", scheduledAt, "channel", channel)
-	first, err := b.store.Once(ctx, fmt.Sprintf("chart:%s:%s:%d", JobDigest, channel, scheduledAt.Unix()))
+	first, err := b.store.Once(ctx, string(keyChartUploaded(JobDigest, channel, scheduledAt)))
 	switch {
 	case err != nil:
 		log.Warn("digest posted without its chart: could not claim its upload", "error", err)
@@ -79,7 +79,7 @@ func (b *Bot) digestChart(ctx context.Context, scheduledAt time.Time, channel, t
 		reason = "error"
 	}
 	for admin := range b.admins {
-		b.dmOnce(ctx, fmt.Sprintf("chart-problem:%d:%s:%s", scheduledAt.Unix(), reason, admin), admin, msg)
+		b.dmOnce(ctx, keyChartProblemTold(scheduledAt, reason, admin), admin, msg)
 	}
 }
 

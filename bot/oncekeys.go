@@ -47,4 +47,16 @@ func keyChannelProblemTold(channel, code, admin string) onceKey {
 	return onceKey("dm:channel-problem:" + channel + ":" + code + ":" + admin)
 }
 
+// keyChartUploaded: the chart of one run's digest in one channel was
+// uploaded, or tried (it is never tried twice).
+func keyChartUploaded(job, channel string, scheduledAt time.Time) onceKey {
+	return onceKey("chart:" + job + ":" + channel + ":" + id(scheduledAt.Unix()))
+}
+
+// keyChartProblemTold: an admin heard that one run's digest went out without
+// its chart, for one reason (Slack's error code, or "error").
+func keyChartProblemTold(scheduledAt time.Time, reason, admin string) onceKey {
+	return onceKey("dm:chart-problem:" + id(scheduledAt.Unix()) + ":" + reason + ":" + admin)
+}
+
 func id(n int64) string { return strconv.FormatInt(n, 10) }
