@@ -11,7 +11,6 @@ import (
 	"github.com/extramile/extramile"
 	"github.com/extramile/extramile/bot/compose"
 	"github.com/extramile/extramile/chart"
-	"github.com/extramile/extramile/scheduler"
 )
 
 // The digest's chart: a picture of the month (package chart) uploaded with
@@ -88,24 +87,19 @@ func (b *Bot) digestChart(ctx context.Context, scheduledAt time.Time, channel, t
 // uploaded into user's DM with the bot after the ack, and an ephemeral word
 // in channel on how it went.
 func (b *Bot) chartToDM(ctx context.Context, user, channel, month string, tell func(compose.Message)) {
-	at, err := time.ParseInLocation(compose.ChartMonthFormat, month, b.loc)
+	at, err := chart.ParseMonth(month, b.loc)
 	if err != nil || at.After(b.now()) || channel == "" {
 		b.log.Warn("chart button with an odd month or no channel", "value", month, "channel", channel, "error", err)
 		tell(compose.Error(""))
 		return
 	}
 	b.goBackground(ctx, func(ctx context.Context) {
-		from, to := scheduler.MonthOf(at, b.loc)
-		prevFrom, _ := scheduler.PreviousMonth(from, b.loc)
-		q := digestQuery(from, to, prevFrom, channel)
-		q.Location = b.loc
-		d, err := b.store.Digest(ctx, q)
+		data, err := chart.ForMonth(ctx, b.store, at, channel, b.loc, b.now())
 		if err != nil {
 			b.log.Error("chart not drawn", "user", user, "error", err)
 			b.postEphemeral(ctx, channel, user, compose.Error(extramile.ErrorMessage(err)))
 			return
 		}
-		data := chart.FromDigest(d, b.loc, b.now().Before(to))
 		err = b.uploadChart(ctx, data, slack.UploadFileParameters{
 			Channels: []string{user}, InitialComment: compose.ChartComment(data.Title(), channel),
 		})

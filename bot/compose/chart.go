@@ -12,7 +12,8 @@ import (
 // preview was shown in.
 const ActionDigestChart = "digest_chart"
 
-// ChartMonthFormat is the layout of ActionDigestChart's value (time.Format).
+// ChartMonthFormat is the layout of ActionDigestChart's value (time.Format),
+// the same as chart.MonthFormat.
 const ChartMonthFormat = "2006-01"
 
 // chartButton is the "Show the chart" button for a month ("2026-11").

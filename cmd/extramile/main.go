@@ -1,11 +1,14 @@
 // Command extramile runs the Extra Mile Slack bot, prints its settings,
-// exports and backs up what it keeps, and checks an installation.
+// exports and backs up what it keeps, checks an installation, and draws a
+// month's chart.
 //
 //	extramile [run]                       serve over Socket Mode until SIGINT/SIGTERM
 //	extramile export --format json|csv    print every story and kudos
 //	extramile backup --to FILE [--force]  a consistent copy of the database, safe while the bot runs
 //	extramile doctor                      check the tokens, scopes, channels, clock and database
 //	extramile health [--addr HOST:PORT]   exit 0 if a running bot's /readyz says ready
+//	extramile chart --month 2026-11 --out digest.png
+//	                                      the monthly digest's chart as a PNG
 //	extramile help                        the environment variables it reads
 package main
 
@@ -59,6 +62,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return runDoctor(ctx, args, stdout, stderr)
 	case "health":
 		return runHealth(ctx, args, stdout, stderr)
+	case "chart":
+		return runChart(ctx, args, stderr)
 	case "help", "-h", "--help", "-help":
 		fmt.Fprint(stdout, usage)
 		if err := config.PrintUsage(stdout); err != nil {
@@ -80,6 +85,8 @@ Usage:
                                                write a consistent copy of the database (safe while the bot runs)
   extramile doctor                             check the tokens, scopes, channels, clock and database
   extramile health [--addr HOST:PORT]          exit 0 if a running bot's /readyz says ready (Docker HEALTHCHECK)
+  extramile chart --month YYYY-MM --out FILE.png [--db PATH] [--channel C] [--tz ZONE]
+                                               draw a month's digest chart (only reads the database)
   extramile help                               this text
 
 Settings come from the environment:

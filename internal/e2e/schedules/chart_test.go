@@ -17,7 +17,6 @@ import (
 	"github.com/extramile/extramile/internal/apptest"
 	"github.com/extramile/extramile/internal/config"
 	"github.com/extramile/extramile/internal/slackfake"
-	"github.com/extramile/extramile/scheduler"
 	"github.com/extramile/extramile/storage"
 )
 
@@ -59,18 +58,22 @@ func chartMonth(t *testing.T) *apptest.Harness {
 func wantDigestChart(t *testing.T, h *apptest.Harness, channel string) chart.Data {
 	t.Helper()
 	ctx := h.Ctx()
-	db, err := storage.Open(ctx, h.Config.DBPath)
+	db, err := storage.OpenReadOnly(ctx, h.Config.DBPath)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	from, to := scheduler.MonthOf(lastMonth(time.UTC), time.UTC)
-	prevFrom, _ := scheduler.PreviousMonth(from, time.UTC)
-	d, err := db.Digest(ctx, storage.DigestQuery{From: from, To: to, PrevFrom: prevFrom, Scope: channel, TopN: 5, Location: time.UTC})
+	d, err := chart.ForMonth(ctx, db, lastMonth(time.UTC), channel, time.UTC, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
-	return chart.FromDigest(d, time.UTC, false)
+	return d
+}
+
+// withoutFilesWrite takes files:write away from the bot token, as an app
+// installed from a manifest without it.
+func withoutFilesWrite(h *apptest.Harness) {
+	h.Slack.SetBotScopes(slices.DeleteFunc(slackfake.DefaultBotScopes(), func(s string) bool { return s == "files:write" })...)
 }
 
 // chartTimeout bounds the waits for charts: drawing one takes a second or
@@ -191,7 +194,7 @@ func TestDigestChartInItsThread(t *testing.T) {
 func TestDigestChartWithoutFilesWrite(t *testing.T) {
 	t.Parallel()
 	h := chartMonth(t)
-	h.Slack.DenyScope("files:write")
+	withoutFilesWrite(h)
 	h.Start()
 	jobsDone(h, bot.JobDigest, 1)
 	slowly(t, "both charts tried, and the admin told", func() bool {
@@ -304,7 +307,7 @@ func TestDigestPreviewChartButton(t *testing.T) {
 		return false
 	})
 
-	h.Slack.DenyScope("files:write")
+	withoutFilesWrite(h)
 	click()
 	slowly(t, "Carol told the chart cannot be sent", func() bool {
 		for _, m := range h.Ephemerals(apptest.Carol) {
