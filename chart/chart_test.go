@@ -62,35 +62,29 @@ func pixelHash(img *image.RGBA) string {
 	return fmt.Sprintf("%x", sha256.Sum256(img.Pix))
 }
 
-func TestRenderDecodesAtItsSize(t *testing.T) {
-	for name, d := range cases(t) {
-		t.Run(name, func(t *testing.T) {
-			b, err := Render(d)
-			if err != nil {
-				t.Fatal(err)
+// checkPicture checks a rendered chart: a PNG of the chart's size, opaque
+// (Slack's dark theme must not show through), on the light card, with bars in
+// this month's colour and, when there is a month before, in its colour.
+func checkPicture(t *testing.T, d Data, img *image.RGBA) {
+	t.Helper()
+	if got := img.Bounds().Size(); got != image.Pt(Width, Height) {
+		t.Fatalf("size %v, want %dx%d", got, Width, Height)
+	}
+	for y := 0; y < Height; y += 7 {
+		for x := 0; x < Width; x += 7 {
+			if a := img.RGBAAt(x, y).A; a != 0xFF {
+				t.Fatalf("pixel (%d,%d) has alpha %d, want an opaque picture", x, y, a)
 			}
-			img := pixels(t, b)
-			if got := img.Bounds().Size(); got != image.Pt(Width, Height) {
-				t.Fatalf("size %v, want %dx%d", got, Width, Height)
-			}
-			// An opaque card: Slack's dark theme must not show through.
-			for y := 0; y < Height; y += 7 {
-				for x := 0; x < Width; x += 7 {
-					if a := img.RGBAAt(x, y).A; a != 0xFF {
-						t.Fatalf("pixel (%d,%d) has alpha %d, want an opaque picture", x, y, a)
-					}
-				}
-			}
-			if got, want := img.RGBAAt(Width/2, 10), (color.RGBA{R: 0xFF, G: 0xFF, B: 0xFF, A: 0xFF}); got != want {
-				t.Errorf("the card is %v, want %v", got, want)
-			}
-			if !hasColor(img, thisColor) {
-				t.Errorf("no bar in this month's colour %v", thisColor)
-			}
-			if d.PrevMonth != "" && !hasColor(img, prevColor) {
-				t.Errorf("no bar in the month before's colour %v", prevColor)
-			}
-		})
+		}
+	}
+	if got, want := img.RGBAAt(Width/2, 10), (color.RGBA{R: 0xFF, G: 0xFF, B: 0xFF, A: 0xFF}); got != want {
+		t.Errorf("the card is %v, want %v", got, want)
+	}
+	if !hasColor(img, thisColor) {
+		t.Errorf("no bar in this month's colour %v", thisColor)
+	}
+	if d.PrevMonth != "" && !hasColor(img, prevColor) {
+		t.Errorf("no bar in the month before's colour %v", prevColor)
 	}
 }
 
@@ -103,7 +97,8 @@ func hasColor(img *image.RGBA, c color.RGBA) bool {
 	return false
 }
 
-// TestRenderGolden compares each case's pixels with its golden picture.
+// TestRenderGolden: each case draws a PNG of the chart's size whose pixels
+// are those of its golden picture.
 func TestRenderGolden(t *testing.T) {
 	for name, d := range cases(t) {
 		t.Run(name, func(t *testing.T) {
@@ -111,6 +106,7 @@ func TestRenderGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			checkPicture(t, d, pixels(t, b))
 			path := filepath.Join("testdata", "golden", name+".png")
 			if *update {
 				if err := os.WriteFile(path, b, 0o644); err != nil {
