@@ -444,6 +444,34 @@ func (h *Harness) Export() *extramile.Export {
 	return e
 }
 
+// QuickShare runs the quick share `/extramile <@people…> text` as author in
+// channel and waits until the shoutout is posted and recorded (the author's
+// confirmation comes after the bot keeps its ts and permalink). It returns
+// the shoutout.
+func (h *Harness) QuickShare(author, channel, text string, people ...string) slackfake.Message {
+	h.T.Helper()
+	before := len(h.Ephemerals(author))
+	var cmd strings.Builder
+	for _, p := range people {
+		cmd.WriteString("<@" + p + "> ")
+	}
+	cmd.WriteString(text)
+	if p := AckPayload(h.T, h.Command(author, channel, cmd.String())); p != nil {
+		h.T.Fatalf("quick share %q answered %v, want a plain ack", cmd.String(), p)
+	}
+	var shoutout slackfake.Message
+	h.Eventually("the shoutout of "+text+" and the author's confirmation", func() bool {
+		for _, m := range h.Posts(channel) {
+			if strings.Contains(Text(m), text) {
+				shoutout = m
+				return len(h.Ephemerals(author)) > before
+			}
+		}
+		return false
+	})
+	return shoutout
+}
+
 // AckPayload decodes an ack's payload into a map (nil for a plain ack).
 func AckPayload(tb testing.TB, a slackfake.Ack) map[string]any {
 	tb.Helper()

@@ -159,28 +159,10 @@ func command(h *apptest.Harness, user, channel, text string) string {
 	return apptest.Text(m)
 }
 
-// share runs the quick share `/extramile <@people…> text` as author in
-// channel, waits until the shoutout is posted and recorded (the author's
-// confirmation comes after the bot keeps its ts) and returns it.
+// share is the harness's quick share (apptest.Harness.QuickShare).
 func share(h *apptest.Harness, author, channel, text string, people ...string) slackfake.Message {
 	h.T.Helper()
-	before := len(h.Ephemerals(author))
-	var cmd strings.Builder
-	for _, p := range people {
-		cmd.WriteString("<@" + p + "> ")
-	}
-	cmd.WriteString(text)
-	if p := apptest.AckPayload(h.T, h.Command(author, channel, cmd.String())); p != nil {
-		h.T.Fatalf("quick share answered %v, want a plain ack", p)
-	}
-	h.Eventually("the author's confirmation", func() bool { return len(h.Ephemerals(author)) > before })
-	for _, m := range h.Posts(channel) {
-		if strings.Contains(apptest.Text(m), text) {
-			return m
-		}
-	}
-	h.T.Fatalf("no shoutout with %q in %s", text, channel)
-	return slackfake.Message{}
+	return h.QuickShare(author, channel, text, people...)
 }
 
 // limitNotices returns the ephemeral "daily limit reached" notices user got.

@@ -154,31 +154,10 @@ func hasButton(m slackfake.Message, actionID string) bool {
 	return false
 }
 
-// share runs the quick share `/extramile <@people…> text` as author in
-// channel, and waits until the shoutout is posted and recorded (the author's
-// confirmation comes after the permalink is kept). It returns the shoutout.
+// share is the harness's quick share (apptest.Harness.QuickShare).
 func share(h *apptest.Harness, author, channel, text string, people ...string) slackfake.Message {
 	h.T.Helper()
-	before := len(h.Ephemerals(author))
-	var cmd strings.Builder
-	for _, p := range people {
-		cmd.WriteString("<@" + p + "> ")
-	}
-	cmd.WriteString(text)
-	if p := apptest.AckPayload(h.T, h.Command(author, channel, cmd.String())); p != nil {
-		h.T.Fatalf("quick share %q answered %v, want a plain ack", cmd.String(), p)
-	}
-	var shoutout slackfake.Message
-	h.Eventually("the shoutout of "+text+" and the author's confirmation", func() bool {
-		for _, m := range h.Posts(channel) {
-			if strings.Contains(apptest.Text(m), text) {
-				shoutout = m
-				return len(h.Ephemerals(author)) > before
-			}
-		}
-		return false
-	})
-	return shoutout
+	return h.QuickShare(author, channel, text, people...)
 }
 
 // seed opens the harness's database before the bot starts, with the clock
