@@ -6,104 +6,158 @@ import (
 	"strings"
 	"time"
 
-	"github.com/slack-go/slack"
-
 	"github.com/extramile/extramile"
 	"github.com/extramile/extramile/bot/compose"
 	"github.com/extramile/extramile/scheduler"
+	"github.com/extramile/extramile/slackapp"
 )
 
 // minePageSize is how many stories one page of /extramile mine shows.
 const minePageSize = 5
 
-// HandleCommand answers /extramile; what it returns is the ack's payload.
-func (b *Bot) HandleCommand(ctx context.Context, cmd slack.SlashCommand) any {
-	sub, rest := splitCommand(cmd.Text)
-	log := b.log.With("user", cmd.UserID, "channel", cmd.ChannelID, "subcommand", sub)
-	reply := func(m compose.Message) any { return b.ephemeral(ctx, cmd.ChannelID, cmd.UserID, m) }
-	fail := func(err error) any {
-		log.Error("command failed", "error", err)
-		return reply(compose.Error(extramile.ErrorMessage(err)))
-	}
+// commandFunc answers a subcommand of /extramile with a private reply (see
+// reply); a zero Message means a plain ack.
+type commandFunc func(ctx context.Context, cmd slackapp.Command) (compose.Message, error)
 
-	switch {
-	case sub == "":
-		if err := b.openStoryModal(ctx, cmd.TriggerID, cmd.ChannelID, cmd.UserID, nil); err != nil {
-			return reply(compose.Error(extramile.ErrorMessage(err)))
+// reply makes h a route's handler: its message rides in the ack, privately
+// (or is posted after it when too big: ephemeral), and its error is logged
+// and answered with what the user may read.
+func (b *Bot) reply(h commandFunc) slackapp.CommandHandler {
+	return func(ctx context.Context, cmd slackapp.Command) any {
+		m, err := h(ctx, cmd)
+		if err != nil {
+			b.log.Error("command failed", "user", cmd.UserID, "channel", cmd.ChannelID, "subcommand", cmd.Sub, "error", err)
+			m = compose.Error(extramile.ErrorMessage(err))
 		}
-		return nil
-	case strings.HasPrefix(sub, "<@"):
-		return b.quickShare(ctx, cmd)
+		if m.Text == "" && len(m.Blocks) == 0 {
+			return nil
+		}
+		return b.ephemeral(ctx, cmd.ChannelID, cmd.UserID, m)
 	}
-	// Subcommands that take nothing after them say so, rather than ignore
-	// what they do not understand.
-	if rest != "" && noArguments[sub] {
-		return reply(compose.ExtraWords(sub, compose.FromSlack(rest)))
+}
+
+// noArguments makes h refuse what follows its subcommand, rather than
+// ignore what it does not understand.
+func noArguments(h commandFunc) commandFunc {
+	return func(ctx context.Context, cmd slackapp.Command) (compose.Message, error) {
+		if cmd.Args != "" {
+			return compose.ExtraWords(cmd.Sub, compose.FromSlack(cmd.Args)), nil
+		}
+		return h(ctx, cmd)
 	}
-	switch sub {
-	case "help":
-		return reply(compose.Help())
-	case "mine":
-		stories, total, err := b.store.StoriesFor(ctx, cmd.UserID, 0, minePageSize)
-		if err != nil {
-			return fail(err)
-		}
-		return reply(compose.Mine(cmd.UserID, stories, total, 0, minePageSize))
-	case "top":
-		period := strings.ToLower(strings.TrimSpace(rest))
-		if period == "" {
-			period = "month"
-		}
-		from, ok := periodStart(period, b.now(), b.loc)
-		if !ok {
-			return reply(compose.Error("Use `/extramile top week`, `/extramile top month` or `/extramile top all`."))
-		}
-		tallies, err := b.tops.get(ctx, period, b.now(), func(ctx context.Context) ([]extramile.Tally, error) {
-			return b.store.Top(ctx, from, time.Time{}, 10)
-		})
-		if err != nil {
-			return fail(err)
-		}
-		return reply(compose.Top(period, tallies))
-	case "digest":
-		from, to := scheduler.MonthOf(b.now(), b.loc)
-		prevFrom, _ := scheduler.PreviousMonth(from, b.loc)
-		d, err := b.store.Digest(ctx, digestQuery(from, to, prevFrom, cmd.ChannelID))
-		if err != nil {
-			return fail(err)
-		}
-		return reply(compose.DigestPreview(d, b.loc))
-	case "settings":
-		if rest != "" {
-			return reply(b.settingsCommand(ctx, cmd.UserID, rest)) // kudoswhere.go
-		}
-		return reply(b.settings(ctx, cmd.UserID))
-	case "subscribe", "unsubscribe":
-		return reply(b.subscription(ctx, sub, rest, cmd))
-	case "quiet":
-		switch strings.ToLower(rest) {
-		case "":
-			quiet, err := b.store.Quiet(ctx, cmd.UserID)
-			if err != nil {
-				return fail(err)
-			}
-			return reply(compose.QuietState(quiet))
-		case "on", "off":
-			quiet := strings.EqualFold(rest, "on")
-			if err := b.store.SetQuiet(ctx, cmd.UserID, quiet); err != nil {
-				return fail(err)
-			}
-			return reply(compose.QuietChanged(quiet))
-		}
-		return reply(compose.Error("Use `/extramile quiet on` to stop kudos DMs, `/extramile quiet off` to get them again, or `/extramile quiet` to see which it is now."))
-	case "forget-me", "forgetme", "forget":
-		stories, kudos, err := b.store.CountSubmitted(ctx, cmd.UserID)
-		if err != nil {
-			return fail(err)
-		}
-		return reply(compose.ForgetMeConfirm(stories, kudos))
+}
+
+// storyFormCommand answers /extramile typed alone: it opens the story modal.
+func (b *Bot) storyFormCommand(ctx context.Context, cmd slackapp.Command) (compose.Message, error) {
+	if err := b.openStoryModal(ctx, cmd.TriggerID, cmd.ChannelID, cmd.UserID, nil); err != nil {
+		return compose.Error(extramile.ErrorMessage(err)), nil
 	}
-	return reply(b.unknownCommand(sub, rest, cmd.Text))
+	return compose.Message{}, nil
+}
+
+// otherCommand answers a first word that is no subcommand: mentions start
+// a quick share (`/extramile @someone what they did`); any other word gets
+// help (unknownCommand).
+func (b *Bot) otherCommand(ctx context.Context, cmd slackapp.Command) (compose.Message, error) {
+	if strings.HasPrefix(cmd.Sub, "<@") {
+		return b.quickShare(ctx, cmd), nil
+	}
+	return b.unknownCommand(cmd.Sub, cmd.Args, cmd.Text), nil
+}
+
+// helpCommand answers /extramile help.
+func (b *Bot) helpCommand(context.Context, slackapp.Command) (compose.Message, error) {
+	return compose.Help(), nil
+}
+
+// mineCommand answers /extramile mine: the first page of the stories the
+// user shared or was thanked in.
+func (b *Bot) mineCommand(ctx context.Context, cmd slackapp.Command) (compose.Message, error) {
+	stories, total, err := b.store.StoriesFor(ctx, cmd.UserID, 0, minePageSize)
+	if err != nil {
+		return compose.Message{}, err
+	}
+	return compose.Mine(cmd.UserID, stories, total, 0, minePageSize), nil
+}
+
+// topCommand answers /extramile top [week|month|all]: the leaderboard.
+func (b *Bot) topCommand(ctx context.Context, cmd slackapp.Command) (compose.Message, error) {
+	period := strings.ToLower(strings.TrimSpace(cmd.Args))
+	if period == "" {
+		period = "month"
+	}
+	from, ok := periodStart(period, b.now(), b.loc)
+	if !ok {
+		return compose.Error("Use `/extramile top week`, `/extramile top month` or `/extramile top all`."), nil
+	}
+	tallies, err := b.tops.get(ctx, period, b.now(), func(ctx context.Context) ([]extramile.Tally, error) {
+		return b.store.Top(ctx, from, time.Time{}, 10)
+	})
+	if err != nil {
+		return compose.Message{}, err
+	}
+	return compose.Top(period, tallies), nil
+}
+
+// digestCommand answers /extramile digest: this month's digest so far.
+func (b *Bot) digestCommand(ctx context.Context, cmd slackapp.Command) (compose.Message, error) {
+	from, to := scheduler.MonthOf(b.now(), b.loc)
+	prevFrom, _ := scheduler.PreviousMonth(from, b.loc)
+	d, err := b.store.Digest(ctx, digestQuery(from, to, prevFrom, cmd.ChannelID))
+	if err != nil {
+		return compose.Message{}, err
+	}
+	return compose.DigestPreview(d, b.loc), nil
+}
+
+// settingsCommand answers /extramile settings: what is scheduled where
+// and when; with more after it, a change of where kudos count
+// (changeSettings, kudoswhere.go).
+func (b *Bot) settingsCommand(ctx context.Context, cmd slackapp.Command) (compose.Message, error) {
+	if cmd.Args != "" {
+		return b.changeSettings(ctx, cmd.UserID, cmd.Args), nil
+	}
+	return b.settings(ctx, cmd.UserID), nil
+}
+
+// subscribeCommand answers /extramile subscribe [#channel].
+func (b *Bot) subscribeCommand(ctx context.Context, cmd slackapp.Command) (compose.Message, error) {
+	return b.subscription(ctx, "subscribe", cmd), nil
+}
+
+// unsubscribeCommand answers /extramile unsubscribe [#channel].
+func (b *Bot) unsubscribeCommand(ctx context.Context, cmd slackapp.Command) (compose.Message, error) {
+	return b.subscription(ctx, "unsubscribe", cmd), nil
+}
+
+// quietCommand answers /extramile quiet [on|off]: whether the user gets
+// kudos DMs.
+func (b *Bot) quietCommand(ctx context.Context, cmd slackapp.Command) (compose.Message, error) {
+	switch strings.ToLower(cmd.Args) {
+	case "":
+		quiet, err := b.store.Quiet(ctx, cmd.UserID)
+		if err != nil {
+			return compose.Message{}, err
+		}
+		return compose.QuietState(quiet), nil
+	case "on", "off":
+		quiet := strings.EqualFold(cmd.Args, "on")
+		if err := b.store.SetQuiet(ctx, cmd.UserID, quiet); err != nil {
+			return compose.Message{}, err
+		}
+		return compose.QuietChanged(quiet), nil
+	}
+	return compose.Error("Use `/extramile quiet on` to stop kudos DMs, `/extramile quiet off` to get them again, or `/extramile quiet` to see which it is now."), nil
+}
+
+// forgetMeCommand answers /extramile forget-me: how much would be deleted,
+// with buttons to confirm (forgetMe) or cancel.
+func (b *Bot) forgetMeCommand(ctx context.Context, cmd slackapp.Command) (compose.Message, error) {
+	stories, kudos, err := b.store.CountSubmitted(ctx, cmd.UserID)
+	if err != nil {
+		return compose.Message{}, err
+	}
+	return compose.ForgetMeConfirm(stories, kudos), nil
 }
 
 // unknownCommand answers a first word that is no subcommand: help with a
@@ -118,28 +172,6 @@ func (b *Bot) unknownCommand(sub, rest, text string) compose.Message {
 	}
 	return compose.UnknownCommand(shown, suggestion)
 }
-
-// splitCommand returns the first word (lowercased unless it is a mention)
-// and the rest of the text.
-func splitCommand(text string) (sub, rest string) {
-	text = strings.TrimSpace(text)
-	if text == "" {
-		return "", ""
-	}
-	i := strings.IndexAny(text, " \t\n")
-	if i < 0 {
-		i = len(text)
-	}
-	sub, rest = text[:i], strings.TrimSpace(text[i:])
-	if !strings.HasPrefix(sub, "<@") {
-		sub = strings.ToLower(sub)
-	}
-	return sub, rest
-}
-
-// noArguments are the subcommands that take nothing after them.
-// (settings takes `kudos everywhere|invited`: kudoswhere.go answers the rest.)
-var noArguments = map[string]bool{"mine": true, "digest": true, "forget-me": true, "forgetme": true, "forget": true}
 
 // periodStart maps a leaderboard period to its start (zero for all time):
 // "week" is this calendar week (from Monday) and "month" this calendar
@@ -217,16 +249,16 @@ func parseQuickShare(text string) (users []string, story string) {
 	return users, strings.TrimSpace(text[len(head):])
 }
 
-// quickShare shares a story straight from the command line.
-func (b *Bot) quickShare(ctx context.Context, cmd slack.SlashCommand) any {
-	reply := func(m compose.Message) any { return b.ephemeral(ctx, cmd.ChannelID, cmd.UserID, m) }
+// quickShare shares a story straight from the command line; it returns a
+// zero Message when all went well (the confirmation follows the shoutout).
+func (b *Bot) quickShare(ctx context.Context, cmd slackapp.Command) compose.Message {
 	if strings.HasPrefix(cmd.ChannelID, "D") {
-		return reply(compose.Error("A quick share posts its shoutout where you type it, so run it in a channel, or use `/extramile` on its own to pick one."))
+		return compose.Error("A quick share posts its shoutout where you type it, so run it in a channel, or use `/extramile` on its own to pick one.")
 	}
 	users, text := parseQuickShare(cmd.Text)
 	text = compose.FromSlack(text)
 	typed := compose.FromSlack(cmd.Text)
-	problem := func(msg string) any { return reply(compose.QuickShareProblem(msg, typed)) }
+	problem := func(msg string) compose.Message { return compose.QuickShareProblem(msg, typed) }
 	if err := extramile.ValidateRecognized(users); err != nil {
 		return problem(extramile.ErrorMessage(err) + " Try `/extramile @someone what they did`.")
 	}
@@ -241,7 +273,7 @@ func (b *Bot) quickShare(ctx context.Context, cmd slack.SlashCommand) any {
 		b.log.Error("quick share failed", "user", cmd.UserID, "error", err)
 		return problem(extramile.ErrorMessage(err))
 	}
-	return nil // the confirmation follows the shoutout
+	return compose.Message{} // the confirmation follows the shoutout
 }
 
 // settings describes what is scheduled where and when.
@@ -260,7 +292,8 @@ func (b *Bot) settings(ctx context.Context, user string) compose.Message {
 // subscription adds or removes a channel from the scheduled posts: the one
 // named (`/extramile unsubscribe #kudos`), or else the one it is typed in.
 // Anything else after the subcommand is refused, and nothing changes.
-func (b *Bot) subscription(ctx context.Context, sub, rest string, cmd slack.SlashCommand) compose.Message {
+func (b *Bot) subscription(ctx context.Context, sub string, cmd slackapp.Command) compose.Message {
+	rest := cmd.Args
 	if !b.isAdmin(ctx, cmd.UserID) {
 		return compose.NotAdmin(sub)
 	}

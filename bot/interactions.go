@@ -12,25 +12,9 @@ import (
 	"github.com/extramile/extramile/bot/compose"
 )
 
-// HandleInteraction answers modal submissions and button clicks; what it
-// returns is the ack's payload.
-func (b *Bot) HandleInteraction(ctx context.Context, cb slack.InteractionCallback) any {
-	switch cb.Type {
-	case slack.InteractionTypeViewSubmission:
-		if cb.View.CallbackID == compose.CallbackStory {
-			return b.submitStory(ctx, cb)
-		}
-	case slack.InteractionTypeBlockActions:
-		for _, a := range cb.ActionCallback.BlockActions {
-			b.blockAction(ctx, cb, a)
-		}
-	}
-	return nil
-}
-
-// submitStory validates the modal and keeps the story before the ack. Any
-// problem keeps the modal open with the reason next to the input, so the
-// user's text is never lost.
+// submitStory answers the story modal's view_submission: it validates the
+// modal and keeps the story before the ack. Any problem keeps the modal open
+// with the reason next to the input, so the user's text is never lost.
 func (b *Bot) submitStory(ctx context.Context, cb slack.InteractionCallback) any {
 	log := b.log.With("user", cb.User.ID)
 	form, err := compose.ParseStoryForm(cb.View)
@@ -145,55 +129,79 @@ func (b *Bot) editStory(ctx context.Context, user string, form compose.StoryForm
 	return nil
 }
 
-// blockAction answers one button or menu click. Replies go through the
-// response_url or an ephemeral message; the ack carries nothing.
-func (b *Bot) blockAction(ctx context.Context, cb slack.InteractionCallback, a *slack.BlockAction) {
-	user, channel := cb.User.ID, cb.Channel.ID
-	if channel == "" {
-		channel = cb.Container.ChannelID
+// Buttons and menus (block_actions): each handler answers one action ID.
+// Replies go through the response_url or an ephemeral message; the ack
+// carries nothing.
+
+// actionChannel is where an action happened: the channel of the message,
+// or of the container (a message in a DM, an ephemeral message).
+func actionChannel(cb slack.InteractionCallback) string {
+	if cb.Channel.ID != "" {
+		return cb.Channel.ID
 	}
-	tell := func(m compose.Message) {
+	return cb.Container.ChannelID
+}
+
+// teller returns how to tell the user who acted something, privately, in
+// the channel of the action, after the ack.
+func (b *Bot) teller(ctx context.Context, cb slack.InteractionCallback) func(compose.Message) {
+	user, channel := cb.User.ID, actionChannel(cb)
+	return func(m compose.Message) {
 		b.goBackground(ctx, func(ctx context.Context) { b.postEphemeral(ctx, channel, user, m) })
 	}
-	switch a.ActionID {
-	case compose.ActionShareStory:
-		if err := b.openStoryModal(ctx, cb.TriggerID, channel, user, nil); err != nil {
-			tell(compose.Error(extramile.ErrorMessage(err)))
-		}
-	case compose.ActionStoryMenu:
-		b.storyMenu(ctx, cb, a.SelectedOption.Value, tell)
-	case compose.ActionMinePage:
-		offset, _ := strconv.Atoi(a.Value)
-		offset = max(offset, 0)
-		stories, total, err := b.store.StoriesFor(ctx, user, offset, minePageSize)
-		if err != nil {
-			tell(compose.Error(extramile.ErrorMessage(err)))
-			return
-		}
-		b.goBackground(ctx, func(ctx context.Context) {
-			if err := b.respond(ctx, cb.ResponseURL, true, compose.Mine(user, stories, total, offset, minePageSize)); err != nil {
-				b.log.Warn("could not show the next page", "error", err)
-			}
-		})
-	case compose.ActionForgetConfirm:
-		b.forgetMe(ctx, cb, tell)
-	case compose.ActionRetryShoutout:
-		id, _ := strconv.ParseInt(a.Value, 10, 64)
-		b.retryShoutout(ctx, cb, id, tell)
-	case compose.ActionForgetCancel:
-		b.goBackground(ctx, func(ctx context.Context) { _ = b.respond(ctx, cb.ResponseURL, true, compose.ForgetMeCancelled()) })
-	case compose.ActionDeleteConfirm:
-		id, version, err := compose.ParseStoryRef(a.Value)
-		if err != nil {
-			tell(compose.Error("That button is out of date. Open the shoutout's menu again to delete the story."))
-			return
-		}
-		b.deleteStory(ctx, cb, id, version, tell)
-	case compose.ActionDeleteCancel:
-		b.goBackground(ctx, func(ctx context.Context) { _ = b.respond(ctx, cb.ResponseURL, true, compose.DeleteCancelled()) })
-	case compose.ActionDigestChart:
-		b.chartToDM(ctx, user, channel, a.Value, tell)
+}
+
+// shareStoryButton answers "Share a story": it opens the story modal.
+func (b *Bot) shareStoryButton(ctx context.Context, cb slack.InteractionCallback, _ *slack.BlockAction) {
+	if err := b.openStoryModal(ctx, cb.TriggerID, actionChannel(cb), cb.User.ID, nil); err != nil {
+		b.teller(ctx, cb)(compose.Error(extramile.ErrorMessage(err)))
 	}
+}
+
+// minePage answers "Newer" and "Older" under /extramile mine: it shows the
+// page at the button's offset in place of the one shown.
+func (b *Bot) minePage(ctx context.Context, cb slack.InteractionCallback, a *slack.BlockAction) {
+	user := cb.User.ID
+	offset, _ := strconv.Atoi(a.Value)
+	offset = max(offset, 0)
+	stories, total, err := b.store.StoriesFor(ctx, user, offset, minePageSize)
+	if err != nil {
+		b.teller(ctx, cb)(compose.Error(extramile.ErrorMessage(err)))
+		return
+	}
+	b.goBackground(ctx, func(ctx context.Context) {
+		if err := b.respond(ctx, cb.ResponseURL, true, compose.Mine(user, stories, total, offset, minePageSize)); err != nil {
+			b.log.Warn("could not show the next page", "error", err)
+		}
+	})
+}
+
+// forgetCancelled answers "Cancel" under /extramile forget-me.
+func (b *Bot) forgetCancelled(ctx context.Context, cb slack.InteractionCallback, _ *slack.BlockAction) {
+	b.goBackground(ctx, func(ctx context.Context) { _ = b.respond(ctx, cb.ResponseURL, true, compose.ForgetMeCancelled()) })
+}
+
+// deleteConfirmed answers "Delete" under the confirmation the story menu
+// shows: it deletes the story the button names (deleteStory).
+func (b *Bot) deleteConfirmed(ctx context.Context, cb slack.InteractionCallback, a *slack.BlockAction) {
+	tell := b.teller(ctx, cb)
+	id, version, err := compose.ParseStoryRef(a.Value)
+	if err != nil {
+		tell(compose.Error("That button is out of date. Open the shoutout's menu again to delete the story."))
+		return
+	}
+	b.deleteStory(ctx, cb, id, version, tell)
+}
+
+// deleteCancelled answers "Cancel" under that confirmation.
+func (b *Bot) deleteCancelled(ctx context.Context, cb slack.InteractionCallback, _ *slack.BlockAction) {
+	b.goBackground(ctx, func(ctx context.Context) { _ = b.respond(ctx, cb.ResponseURL, true, compose.DeleteCancelled()) })
+}
+
+// digestChartButton answers "Show the chart" under /extramile digest: it
+// sends the month's chart to the user's DM (chartToDM, jobs_chart.go).
+func (b *Bot) digestChartButton(ctx context.Context, cb slack.InteractionCallback, a *slack.BlockAction) {
+	b.chartToDM(ctx, cb.User.ID, actionChannel(cb), a.Value, b.teller(ctx, cb))
 }
 
 // changeableStory loads a story the user may edit or delete, or tells them
@@ -248,12 +256,14 @@ func (b *Bot) deleteStory(ctx context.Context, cb slack.InteractionCallback, id,
 	})
 }
 
-// storyMenu handles the shoutout's overflow menu: "edit:<id>" or "delete:<id>".
-func (b *Bot) storyMenu(ctx context.Context, cb slack.InteractionCallback, value string, tell func(compose.Message)) {
-	verb, id, err := compose.ParseMenuValue(value)
+// storyMenu answers the shoutout's overflow menu: "edit:<id>" opens the
+// story modal to edit it, "delete:<id>" asks to confirm.
+func (b *Bot) storyMenu(ctx context.Context, cb slack.InteractionCallback, a *slack.BlockAction) {
+	verb, id, err := compose.ParseMenuValue(a.SelectedOption.Value)
 	if err != nil {
 		return
 	}
+	tell := b.teller(ctx, cb)
 	s, ok := b.changeableStory(ctx, cb.User.ID, id, tell)
 	if !ok {
 		return
@@ -295,11 +305,12 @@ func (b *Bot) removeFromDMs(ctx context.Context, dms []extramile.StoryMessage) {
 	}
 }
 
-// forgetMe deletes every story the user shared and every kudos they gave,
-// after they confirmed, and removes the text of those stories from their
-// shoutouts and from the DMs that showed it.
-func (b *Bot) forgetMe(ctx context.Context, cb slack.InteractionCallback, tell func(compose.Message)) {
+// forgetMe answers "Forget me" under /extramile forget-me: it deletes every
+// story the user shared and every kudos they gave, and removes the text of
+// those stories from their shoutouts and from the DMs that showed it.
+func (b *Bot) forgetMe(ctx context.Context, cb slack.InteractionCallback, _ *slack.BlockAction) {
 	user := cb.User.ID
+	tell := b.teller(ctx, cb)
 	var shoutouts []*extramile.Story
 	var ids []int64
 	mine, _, err := b.store.StoriesFor(ctx, user, 0, 0)
@@ -341,7 +352,9 @@ func (b *Bot) forgetMe(ctx context.Context, cb slack.InteractionCallback, tell f
 // retryShoutout answers "Try again" in the DM about an undeliverable
 // shoutout: it posts the kept story now (e.g. after the bot was invited) and
 // replaces the DM with the outcome.
-func (b *Bot) retryShoutout(ctx context.Context, cb slack.InteractionCallback, id int64, tell func(compose.Message)) {
+func (b *Bot) retryShoutout(ctx context.Context, cb slack.InteractionCallback, a *slack.BlockAction) {
+	id, _ := strconv.ParseInt(a.Value, 10, 64)
+	tell := b.teller(ctx, cb)
 	s, ok := b.changeableStory(ctx, cb.User.ID, id, tell)
 	if !ok {
 		return

@@ -12,30 +12,20 @@ import (
 	"github.com/extramile/extramile"
 	"github.com/extramile/extramile/bot/compose"
 	"github.com/extramile/extramile/scheduler"
+	"github.com/extramile/extramile/slackapp"
 )
 
-// HandleEvent handles an Events API event after its ack.
-func (b *Bot) HandleEvent(ctx context.Context, ev Event) {
-	switch e := ev.Inner.Data.(type) {
-	case *slackevents.ReactionAddedEvent:
-		b.handleReaction(ctx, ev, reaction{Added: true, User: e.User, Name: e.Reaction, ItemUser: e.ItemUser,
-			ItemType: e.Item.Type, Channel: e.Item.Channel, TS: e.Item.Timestamp, EventTS: e.EventTimestamp})
-	case *slackevents.ReactionRemovedEvent:
-		b.handleReaction(ctx, ev, reaction{Added: false, User: e.User, Name: e.Reaction, ItemUser: e.ItemUser,
-			ItemType: e.Item.Type, Channel: e.Item.Channel, TS: e.Item.Timestamp, EventTS: e.EventTimestamp})
-	case *slackevents.MemberJoinedChannelEvent: // where the bot is a member: membership.go
-		b.memberJoined(e)
-	case *slackevents.MemberLeftChannelEvent:
-		b.memberLeft(e)
-	case *slackevents.ChannelLeftEvent:
-		b.leftChannel(e.Channel, e.EventTimestamp)
-	case *slackevents.GroupLeftEvent:
-		b.leftChannel(e.Channel, e.EventTimestamp)
-	case *slackevents.ChannelCreatedEvent: // kudoswhere.go
-		b.channelCreated(ctx, e)
-	default:
-		b.log.Debug("event ignored", "type", ev.Inner.Type)
-	}
+// reactionAdded handles reaction_added: kudos given, when the reaction is
+// a kudos emoji (handleReaction).
+func (b *Bot) reactionAdded(ctx context.Context, ev slackapp.Event, e *slackevents.ReactionAddedEvent) {
+	b.handleReaction(ctx, ev, reaction{Added: true, User: e.User, Name: e.Reaction, ItemUser: e.ItemUser,
+		ItemType: e.Item.Type, Channel: e.Item.Channel, TS: e.Item.Timestamp, EventTS: e.EventTimestamp})
+}
+
+// reactionRemoved handles reaction_removed: kudos taken back.
+func (b *Bot) reactionRemoved(ctx context.Context, ev slackapp.Event, e *slackevents.ReactionRemovedEvent) {
+	b.handleReaction(ctx, ev, reaction{Added: false, User: e.User, Name: e.Reaction, ItemUser: e.ItemUser,
+		ItemType: e.Item.Type, Channel: e.Item.Channel, TS: e.Item.Timestamp, EventTS: e.EventTimestamp})
 }
 
 // slackbotUser is Slackbot, whom users.info does not call a bot.
@@ -88,7 +78,7 @@ func baseEmoji(name string) string {
 
 // handleReaction turns a reaction event into kudos given or taken back,
 // exactly once per reaction, and logs one line saying what it did.
-func (b *Bot) handleReaction(ctx context.Context, ev Event, r reaction) {
+func (b *Bot) handleReaction(ctx context.Context, ev slackapp.Event, r reaction) {
 	log := b.log.With("event_id", ev.ID, "retry_attempt", ev.RetryAttempt, "event", r.kind(), "giver", r.User,
 		"channel", r.Channel, "ts", r.TS, "reaction", r.Name)
 	if !b.kudosEmoji[baseEmoji(r.Name)] || r.ItemType != "message" || r.User == "" || r.Channel == "" || r.TS == "" {
@@ -112,7 +102,7 @@ func (b *Bot) handleReaction(ctx context.Context, ev Event, r reaction) {
 // keeps the events of each kudos in Slack's order, whichever process handles
 // them (an event older than the last one applied to its kudos is stale). It
 // returns the outcome and log attributes saying why.
-func (b *Bot) kudosReaction(ctx context.Context, log *slog.Logger, ev Event, r reaction) (string, []any) {
+func (b *Bot) kudosReaction(ctx context.Context, log *slog.Logger, ev slackapp.Event, r reaction) (string, []any) {
 	var taken []onceKey // once keys this event took; released if it fails
 	release := func() {
 		for _, k := range taken {

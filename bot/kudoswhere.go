@@ -11,6 +11,7 @@ import (
 
 	"github.com/extramile/extramile"
 	"github.com/extramile/extramile/bot/compose"
+	"github.com/extramile/extramile/slackapp"
 )
 
 // Where kudos count is an admin's choice, made in Slack and kept in the
@@ -74,9 +75,9 @@ func (b *Bot) describeKudosWhere(ctx context.Context, v *compose.SettingsView) {
 	v.KudosChannels, v.KudosChannelsKnown = b.members.channels()
 }
 
-// settingsCommand answers `/extramile settings …` with more after
+// changeSettings answers `/extramile settings …` with more after
 // "settings": for now `kudos everywhere` or `kudos invited`, admins only.
-func (b *Bot) settingsCommand(ctx context.Context, user, rest string) compose.Message {
+func (b *Bot) changeSettings(ctx context.Context, user, rest string) compose.Message {
 	fields := strings.Fields(strings.ToLower(rest))
 	if len(fields) != 2 || fields[0] != "kudos" {
 		return compose.KudosWhereUsage()
@@ -224,7 +225,7 @@ func (b *Bot) sweepOnce(ctx context.Context) error {
 				joined++
 				b.log.Info("joined a public channel: kudos there count", "channel", c.ID)
 			case err == nil:
-			case code != "" && !transientConnectCodes[code]:
+			case code != "" && !slackapp.Transient(code):
 				skipped++
 				b.log.Warn("could not join a public channel; skipped", "channel", c.ID, "error", err)
 			default:
@@ -261,7 +262,7 @@ func (b *Bot) joinChannel(ctx context.Context, channel string) (bool, error) {
 
 // channelCreated handles channel_created: when kudos count everywhere, the
 // bot joins the new public channel (a sweep catches it later if that fails).
-func (b *Bot) channelCreated(ctx context.Context, e *slackevents.ChannelCreatedEvent) {
+func (b *Bot) channelCreated(ctx context.Context, _ slackapp.Event, e *slackevents.ChannelCreatedEvent) {
 	ctx, cancel := b.untilStop(ctx)
 	defer cancel()
 	where, _, err := b.kudosWhere(ctx)
@@ -278,7 +279,7 @@ func (b *Bot) channelCreated(ctx context.Context, e *slackevents.ChannelCreatedE
 	case err == nil && ok:
 		b.log.Info("joined a new public channel: kudos there count", "channel", e.Channel.ID)
 	case err == nil:
-	case code != "" && !transientConnectCodes[code]:
+	case code != "" && !slackapp.Transient(code):
 		b.log.Warn("could not join a new public channel", "channel", e.Channel.ID, "error", err)
 	default:
 		b.log.Warn("could not join a new public channel; a sweep will try again", "channel", e.Channel.ID, "error", err)
@@ -300,7 +301,7 @@ func (b *Bot) joinToSubscribe(ctx context.Context, channel string) (joined bool,
 		err = slackErr("conversations.join", err)
 		b.log.Warn("could not join the channel to subscribe it", "channel", channel, "error", err)
 		msg := "I couldn't join this channel, so nothing was subscribed. Please try again in a moment."
-		if code := slackCode(err); code != "" && !transientConnectCodes[code] {
+		if code := slackCode(err); code != "" && !slackapp.Transient(code) {
 			msg = "Slack didn't let me join this channel (" + code + "), so nothing was subscribed."
 		}
 		return false, compose.Error(msg), true

@@ -10,6 +10,7 @@ import (
 	"github.com/slack-go/slack/slackevents"
 
 	"github.com/extramile/extramile"
+	"github.com/extramile/extramile/slackapp"
 )
 
 // Slack sends a bot reactions (and messages) only from the conversations it
@@ -259,7 +260,7 @@ func (b *Bot) loadMembership(ctx context.Context) (int, error) {
 
 // memberJoined handles member_joined_channel: the bot joined a channel, or
 // was invited (other people's joins are none of its business).
-func (b *Bot) memberJoined(e *slackevents.MemberJoinedChannelEvent) {
+func (b *Bot) memberJoined(_ context.Context, _ slackapp.Event, e *slackevents.MemberJoinedChannelEvent) {
 	if e.User != b.botUserID {
 		b.log.Debug("event ignored: someone else joined a channel", "channel", e.Channel)
 		return
@@ -271,11 +272,22 @@ func (b *Bot) memberJoined(e *slackevents.MemberJoinedChannelEvent) {
 }
 
 // memberLeft handles member_left_channel for the bot itself.
-func (b *Bot) memberLeft(e *slackevents.MemberLeftChannelEvent) {
+func (b *Bot) memberLeft(_ context.Context, _ slackapp.Event, e *slackevents.MemberLeftChannelEvent) {
 	if e.User != b.botUserID {
 		b.log.Debug("event ignored: someone else left a channel", "channel", e.Channel)
 		return
 	}
+	b.leftChannel(e.Channel, e.EventTimestamp)
+}
+
+// channelLeft handles channel_left: the bot was removed from a public
+// channel.
+func (b *Bot) channelLeft(_ context.Context, _ slackapp.Event, e *slackevents.ChannelLeftEvent) {
+	b.leftChannel(e.Channel, e.EventTimestamp)
+}
+
+// groupLeft handles group_left: the bot was removed from a private channel.
+func (b *Bot) groupLeft(_ context.Context, _ slackapp.Event, e *slackevents.GroupLeftEvent) {
 	b.leftChannel(e.Channel, e.EventTimestamp)
 }
 

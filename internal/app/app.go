@@ -22,6 +22,7 @@ import (
 	"github.com/extramile/extramile/internal/health"
 	"github.com/extramile/extramile/internal/metrics"
 	"github.com/extramile/extramile/scheduler"
+	"github.com/extramile/extramile/slackapp"
 	"github.com/extramile/extramile/storage"
 )
 
@@ -42,7 +43,7 @@ type Main struct {
 	// Socket Mode adapter before it runs (e.g. a short SilenceLimit).
 	SlackOptions  []slack.Option
 	SocketOptions []socketmode.Option
-	TuneAdapter   func(*bot.Adapter)
+	TuneAdapter   func(*slackapp.Adapter)
 	// ChannelPace spaces listing and joining channels; zero fields take
 	// Slack's rate tiers (test hook: tests make it fast).
 	ChannelPace bot.ChannelPace
@@ -113,11 +114,13 @@ func (m *Main) Run(ctx context.Context) error {
 			return err
 		}
 	}
-	adapter := &bot.Adapter{
+	routes := slackapp.NewRouter(log.With("component", "routes"))
+	b.Install(routes)
+	adapter := &slackapp.Adapter{
 		Client: socketmode.New(api, append([]socketmode.Option{
 			socketmode.OptionPingInterval(socketPingInterval),
 		}, m.SocketOptions...)...),
-		Handler:      b,
+		Routes:       routes,
 		Logger:       log.With("component", "socket"),
 		DrainTimeout: drainTimeout,
 		Observe:      met.Envelope,
@@ -166,7 +169,7 @@ func (m *Main) Run(ctx context.Context) error {
 		log.Warn("background work still running at shutdown; pending shoutouts resume at the next start", "error", err)
 	}
 	cancel()
-	if errors.Is(runErr, bot.ErrSlackRefused) {
+	if errors.Is(runErr, slackapp.ErrSlackRefused) {
 		return runErr
 	}
 	log.Info("stopped")

@@ -98,7 +98,7 @@ func (m *Metrics) Handler() http.Handler {
 // Registry is the registry the metrics live in (for tests and extra collectors).
 func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
 
-// Envelope counts an envelope acked after ackLatency (bot.Adapter.Observe).
+// Envelope counts an envelope acked after ackLatency (slackapp.Adapter.Observe).
 func (m *Metrics) Envelope(envelopeType string, ackLatency time.Duration) {
 	t := "other"
 	for _, known := range envelopeTypes {
@@ -140,7 +140,7 @@ func (m *Metrics) SlackCall(method, result string) {
 	m.slackCalls.WithLabelValues(method, result).Inc()
 }
 
-// WatchSocket exports last (bot.Adapter.LastReceived) as the gauge
+// WatchSocket exports last (slackapp.Adapter.LastReceived) as the gauge
 // extramile_socket_last_received_timestamp_seconds (0 before anything came).
 // Call it once.
 func (m *Metrics) WatchSocket(last func() time.Time) {

@@ -10,9 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/extramile/extramile/bot"
 	"github.com/extramile/extramile/internal/apptest"
 	"github.com/extramile/extramile/internal/slackfake"
+	"github.com/extramile/extramile/slackapp"
 )
 
 // TestAcksEveryEnvelopeType sends one envelope of each kind, including ones
@@ -124,7 +124,7 @@ func TestStopsWhenSlackRefusesTheAppToken(t *testing.T) {
 	if !exited {
 		t.Fatal("the bot kept reconnecting instead of stopping")
 	}
-	if !errors.Is(err, bot.ErrSlackRefused) {
+	if !errors.Is(err, slackapp.ErrSlackRefused) {
 		t.Fatalf("Run returned %v, want ErrSlackRefused", err)
 	}
 	if !strings.Contains(h.Logs.String(), "Slack refused") {

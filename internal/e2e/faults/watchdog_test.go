@@ -6,18 +6,18 @@ import (
 	"testing"
 	"time"
 
-	"github.com/extramile/extramile/bot"
 	"github.com/extramile/extramile/internal/app"
 	"github.com/extramile/extramile/internal/apptest"
 	"github.com/extramile/extramile/internal/slackfake"
+	"github.com/extramile/extramile/slackapp"
 )
 
 // tuneAdapter makes the harness hand the bot's Socket Mode adapter to
 // change before it runs, and returns a channel that yields the first one.
-func tuneAdapter(h *apptest.Harness, change func(*bot.Adapter)) <-chan *bot.Adapter {
-	got := make(chan *bot.Adapter, 1)
+func tuneAdapter(h *apptest.Harness, change func(*slackapp.Adapter)) <-chan *slackapp.Adapter {
+	got := make(chan *slackapp.Adapter, 1)
 	h.Tune = func(m *app.Main) {
-		m.TuneAdapter = func(a *bot.Adapter) {
+		m.TuneAdapter = func(a *slackapp.Adapter) {
 			change(a)
 			select {
 			case got <- a:
@@ -41,7 +41,7 @@ func TestSilentSocketIsReplaced(t *testing.T) {
 		limit = 500 * time.Millisecond // the watchdog's silence limit
 	)
 	h := apptest.NewWithSlack(t, []slackfake.Option{slackfake.WithPingInterval(ping)})
-	adapters := tuneAdapter(h, func(a *bot.Adapter) { a.SilenceLimit = limit })
+	adapters := tuneAdapter(h, func(a *slackapp.Adapter) { a.SilenceLimit = limit })
 	h.Start()
 	srv, ctx := h.Slack, waitCtx(t)
 	a := <-adapters
@@ -90,7 +90,7 @@ func TestLastReceivedFollowsSlack(t *testing.T) {
 	set := func(t time.Time) { mu.Lock(); defer mu.Unlock(); now = t }
 
 	h := apptest.New(t)
-	adapters := tuneAdapter(h, func(a *bot.Adapter) {
+	adapters := tuneAdapter(h, func(a *slackapp.Adapter) {
 		a.Now = clock
 		a.SilenceLimit = 24 * time.Hour // the clock jumps: keep the watchdog out of it
 	})

@@ -1,4 +1,4 @@
-package bot
+package slackapp
 
 import (
 	"context"
@@ -16,33 +16,19 @@ import (
 	"github.com/slack-go/slack/socketmode"
 )
 
-// Handler answers what arrives over Socket Mode. Command and interaction
-// handlers are synchronous and return what the ack carries (nil for a plain
-// ack); they must return well inside Slack's 3 s. Events are acked before
-// HandleEvent runs.
-type Handler interface {
-	HandleCommand(ctx context.Context, cmd slack.SlashCommand) any
-	HandleInteraction(ctx context.Context, cb slack.InteractionCallback) any
-	HandleEvent(ctx context.Context, ev Event)
-}
-
-// Event is an Events API delivery with what de-duplication needs.
-type Event struct {
-	ID           string // event_id: the same on a redelivery
-	RetryAttempt int    // 0 on the first delivery
-	Inner        slackevents.EventsAPIInnerEvent
-}
-
-// Adapter runs slack-go's Socket Mode client, routes every envelope to the
-// Handler and acks each one exactly once, including envelopes it cannot parse
+// Adapter runs slack-go's Socket Mode client, hands every envelope to its
+// Router and acks each one exactly once, including envelopes it cannot parse
 // and those whose handler panics. Acks go out from a queue of their own, so
 // neither reading the socket nor reconnecting ever waits on one.
 type Adapter struct {
 	// Client is slack-go's Socket Mode client. Run sets its dialer (give
 	// one in Dialer, not with socketmode.OptionDialer).
-	Client  *socketmode.Client
-	Handler Handler
-	Logger  *slog.Logger
+	Client *socketmode.Client
+	// Routes answers what arrives (required). Command and view handlers
+	// return what the ack carries and must return well inside Slack's 3 s;
+	// events are acked before their handler runs.
+	Routes *Router
+	Logger *slog.Logger
 
 	// DrainTimeout bounds how long Run waits, after its context is done, for
 	// handlers still in flight and for their acks to be handed to the
@@ -92,11 +78,16 @@ func (a *Adapter) observe(envelopeType string, received time.Time) {
 // reason that retrying cannot fix (revoked token, Socket Mode turned off).
 var ErrSlackRefused = errors.New("slack refused the socket mode connection")
 
-// transientConnectCodes are Slack error codes for which reconnecting helps.
-var transientConnectCodes = map[string]bool{
+// transientCodes are Slack error codes for which trying again helps.
+var transientCodes = map[string]bool{
 	"ratelimited": true, "internal_error": true, "fatal_error": true,
 	"service_unavailable": true, "request_timeout": true,
 }
+
+// Transient reports whether a Slack error code says that trying again may
+// help (a rate limit, or trouble on Slack's side): the adapter reconnects
+// after such a refusal, and gives up after any other.
+func Transient(code string) bool { return transientCodes[code] }
 
 // closeTimeout bounds the wait for slack-go's client to return once its
 // context is cancelled (it returns at once in practice).
@@ -267,7 +258,7 @@ func (a *Adapter) dispatch(ctx context.Context, log *slog.Logger, evt socketmode
 	case socketmode.EventTypeConnectionError:
 		ce, _ := evt.Data.(*slack.ConnectionErrorEvent)
 		var refusal slack.SlackErrorResponse
-		if ce != nil && errors.As(ce.ErrorObj, &refusal) && !transientConnectCodes[refusal.Err] {
+		if ce != nil && errors.As(ce.ErrorObj, &refusal) && !Transient(refusal.Err) {
 			log.Error("Slack refused the socket mode connection; not retrying (is Socket Mode still enabled and the app-level token valid?)", "error", refusal.Err)
 			return fmt.Errorf("%w: %s", ErrSlackRefused, refusal.Err)
 		}
@@ -284,7 +275,7 @@ func (a *Adapter) dispatch(ctx context.Context, log *slog.Logger, evt socketmode
 			if !ok {
 				return nil
 			}
-			return a.Handler.HandleCommand(ctx, cmd)
+			return a.Routes.DispatchCommand(ctx, cmd)
 		})
 	case socketmode.EventTypeInteractive:
 		cb, ok := evt.Data.(slack.InteractionCallback)
@@ -292,7 +283,7 @@ func (a *Adapter) dispatch(ctx context.Context, log *slog.Logger, evt socketmode
 			if !ok {
 				return nil
 			}
-			return a.Handler.HandleInteraction(ctx, cb)
+			return a.Routes.DispatchInteraction(ctx, cb)
 		})
 	case socketmode.EventTypeEventsAPI:
 		ev, ok := evt.Data.(slackevents.EventsAPIEvent)
@@ -305,7 +296,7 @@ func (a *Adapter) dispatch(ctx context.Context, log *slog.Logger, evt socketmode
 			return nil
 		}
 		e := Event{ID: eventID(evt.Request.Payload), RetryAttempt: evt.Request.RetryAttempt, Inner: ev.InnerEvent}
-		a.goSafe(log, "events_api", func() { a.Handler.HandleEvent(context.WithoutCancel(ctx), e) })
+		a.goSafe(log, "events_api", func() { a.Routes.DispatchEvent(context.WithoutCancel(ctx), e) })
 	default:
 		if evt.Request != nil && evt.Request.EnvelopeID != "" {
 			received := time.Now()
