@@ -126,6 +126,13 @@ func (r *Router) add(rt Route, taken, nilHandler bool) {
 	r.routes = append(r.routes, rt)
 }
 
+// register adds h to table under key, as a route of kind.
+func register[H any](r *Router, table map[string]H, kind Kind, key string, h H, isNil bool) {
+	_, taken := table[key]
+	r.add(Route{kind, key}, taken, isNil)
+	table[key] = h
+}
+
 // routesOf returns the routes of the slash command name, made on first use.
 func (r *Router) routesOf(name string) *commandRoutes {
 	c := r.commands[name]
@@ -169,43 +176,33 @@ func (r *Router) UnknownSubcommand(name string, h CommandHandler) {
 // View routes the view_submission of views whose callback_id is
 // callbackID to h.
 func (r *Router) View(callbackID string, h ViewHandler) {
-	_, taken := r.views[callbackID]
-	r.add(Route{KindView, callbackID}, taken, h == nil)
-	r.views[callbackID] = h
+	register(r, r.views, KindView, callbackID, h, h == nil)
 }
 
 // Action routes the block_actions action whose action_id is actionID to h
 // (a button, a menu). A payload carrying several actions calls the handler
 // of each, in order.
 func (r *Router) Action(actionID string, h ActionHandler) {
-	_, taken := r.actions[actionID]
-	r.add(Route{KindAction, actionID}, taken, h == nil)
-	r.actions[actionID] = h
+	register(r, r.actions, KindAction, actionID, h, h == nil)
 }
 
 // Shortcut routes the global shortcut whose callback_id is callbackID (an
 // interactive payload of type "shortcut") to h.
 func (r *Router) Shortcut(callbackID string, h ShortcutHandler) {
-	_, taken := r.shortcuts[callbackID]
-	r.add(Route{KindShortcut, callbackID}, taken, h == nil)
-	r.shortcuts[callbackID] = h
+	register(r, r.shortcuts, KindShortcut, callbackID, h, h == nil)
 }
 
 // MessageAction routes the message shortcut whose callback_id is
 // callbackID (an interactive payload of type "message_action", carrying
 // the message) to h.
 func (r *Router) MessageAction(callbackID string, h ShortcutHandler) {
-	_, taken := r.messageActions[callbackID]
-	r.add(Route{KindMessageAction, callbackID}, taken, h == nil)
-	r.messageActions[callbackID] = h
+	register(r, r.messageActions, KindMessageAction, callbackID, h, h == nil)
 }
 
 // Event routes Events API events of type eventType ("reaction_added") to h.
 // On does the same with the event's data typed.
 func (r *Router) Event(eventType string, h EventHandler) {
-	_, taken := r.events[eventType]
-	r.add(Route{KindEvent, eventType}, taken, h == nil)
-	r.events[eventType] = h
+	register(r, r.events, KindEvent, eventType, h, h == nil)
 }
 
 // On routes Events API events of type eventType to h, with the event's
