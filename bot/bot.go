@@ -32,6 +32,16 @@ type Options struct {
 	// Slack's rate tiers; see ChannelPace).
 	ChannelPace ChannelPace
 	Metrics     Metrics // hears the stories and kudos created (nil: nothing does)
+	// PostGrace is how long a scheduled post already under way may take to
+	// finish once its job's context ends (default 1.5 s; keep it under the
+	// program's wait for running jobs at shutdown).
+	PostGrace time.Duration
+
+	// OnReaction and OnPost, when set, hear what became of each reaction
+	// event and of each scheduled post (see outcome.go). For tests and
+	// tools; they must return quickly.
+	OnReaction func(ReactionOutcome)
+	OnPost     func(PostOutcome)
 }
 
 // Bot answers Slack. Create it with New.
@@ -48,7 +58,10 @@ type Bot struct {
 	log        *slog.Logger
 	now        func() time.Time
 	pace       time.Duration
+	postGrace  time.Duration
 	metrics    Metrics
+	onReaction func(ReactionOutcome)
+	onPost     func(PostOutcome)
 
 	botUserID string
 	dir       *directory
@@ -78,6 +91,7 @@ func New(o Options) *Bot {
 		kudosEmoji: map[string]bool{}, emojiList: o.KudosEmoji, dailyLimit: o.DailyLimit,
 		admins: map[string]bool{}, jobs: o.Jobs, log: o.Logger, now: o.Now, pace: o.PostInterval,
 		owner: newOwnerID(), channelPace: o.ChannelPace.withDefaults(), metrics: o.Metrics,
+		postGrace: o.PostGrace, onReaction: o.OnReaction, onPost: o.OnPost,
 	}
 	if b.metrics == nil {
 		b.metrics = noMetrics{}
@@ -94,6 +108,9 @@ func New(o Options) *Bot {
 	}
 	if b.pace == 0 {
 		b.pace = 250 * time.Millisecond
+	}
+	if b.postGrace <= 0 {
+		b.postGrace = defaultPostGrace
 	}
 	if b.jobs == nil {
 		b.jobs = func() []scheduler.Entry { return nil }

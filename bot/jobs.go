@@ -150,7 +150,7 @@ var errSummaryFailed = errors.New("kudos summary not sent")
 // bot's zone whatever the schedule: kudos that arrive after today's DM are
 // told tomorrow.
 func (b *Bot) sendKudosSummaries(ctx context.Context, receivers []string, from, to time.Time) error {
-	postCtx, cancel := graceContext(ctx)
+	postCtx, cancel := graceContext(ctx, b.postGrace)
 	defer cancel()
 	var errs []error
 	for _, user := range receivers {
@@ -226,10 +226,11 @@ func (b *Bot) channels(ctx context.Context) ([]string, error) {
 }
 
 // fanOut posts one job's message in every channel, exactly once per
-// (job, channel, scheduledAt) thanks to the run ledger. A failing channel is
-// logged, its admins told once, and skipped; the others still get their post.
+// (job, channel, scheduledAt) thanks to the run ledger, and reports each
+// channel's post to Options.OnPost. A failing channel is logged, its admins
+// told once, and skipped; the others still get their post.
 // Posts are paced across all jobs (Options.PostInterval). When ctx ends
-// (shutdown), no new channel is claimed, a post under way gets postGrace to
+// (shutdown), no new channel is claimed, a post under way gets PostGrace to
 // finish, and a claimed post not made is recorded as failed, so that the
 // catch-up at the next start makes it.
 func (b *Bot) fanOut(ctx context.Context, job string, scheduledAt time.Time, build func(context.Context, string) (compose.Message, error)) error {
@@ -251,7 +252,7 @@ func (b *Bot) fanOutThen(ctx context.Context, job string, scheduledAt time.Time,
 		log.Info("no channel gets scheduled posts: set EXTRAMILE_CHANNEL or run /extramile subscribe in a channel")
 		return nil
 	}
-	postCtx, cancel := graceContext(ctx)
+	postCtx, cancel := graceContext(ctx, b.postGrace)
 	defer cancel()
 	var errs []error
 	for _, ch := range channels {
@@ -280,18 +281,20 @@ func (b *Bot) fanOutThen(ctx context.Context, job string, scheduledAt time.Time,
 		if ferr := b.store.FinishRun(context.WithoutCancel(ctx), job, ch, scheduledAt, err); ferr != nil {
 			errs = append(errs, ferr)
 		}
+		undeliverable := err != nil && undeliverableReason(err) != ""
 		switch {
 		case err == nil:
 			log.Info("posted", "channel", ch)
 			if then != nil {
 				then(postCtx, ch, ts)
 			}
-		case undeliverableReason(err) != "":
+		case undeliverable:
 			log.Warn("channel cannot take scheduled posts; skipped", "channel", ch, "error", err)
 			b.tellAdminsOnce(ctx, ch, slackCode(err))
 		default:
 			errs = append(errs, fmt.Errorf("%s in %s: %w", job, ch, err))
 		}
+		b.observePost(PostOutcome{Job: job, ScheduledAt: scheduledAt, Channel: ch, Err: err, Undeliverable: undeliverable})
 	}
 	return errors.Join(errs...)
 }

@@ -42,18 +42,19 @@ func (p *postPacer) wait(ctx context.Context, interval time.Duration) bool {
 	}
 }
 
-// postGrace is how long a scheduled post already under way may take to
-// finish once the job's context ends (the program is stopping): a request
-// cut short may still have reached Slack while the ledger records it as
-// failed, and the next start's catch-up would post it again. It stays under
-// the app's wait for running jobs at shutdown (2 s).
-const postGrace = 1500 * time.Millisecond
+// defaultPostGrace is Options.PostGrace's default: how long a scheduled
+// post already under way may take to finish once the job's context ends (the
+// program is stopping). A request cut short may still have reached Slack
+// while the ledger records it as failed, and the next start's catch-up would
+// post it again. internal/app derives it from its wait for running jobs at
+// shutdown, which it must stay under.
+const defaultPostGrace = 1500 * time.Millisecond
 
-// graceContext returns a context for a post under way: it ends postGrace
-// after ctx does, or when the returned cancel is called.
-func graceContext(ctx context.Context) (context.Context, context.CancelFunc) {
+// graceContext returns a context for a post under way: it ends grace after
+// ctx does, or when the returned cancel is called.
+func graceContext(ctx context.Context, grace time.Duration) (context.Context, context.CancelFunc) {
 	gctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	stop := context.AfterFunc(ctx, func() { time.AfterFunc(postGrace, cancel) })
+	stop := context.AfterFunc(ctx, func() { time.AfterFunc(grace, cancel) })
 	return gctx, func() {
 		stop()
 		cancel()

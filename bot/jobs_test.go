@@ -89,19 +89,19 @@ func TestPacerSpacesPosts(t *testing.T) {
 func TestGraceContext(t *testing.T) {
 	t.Parallel()
 	ctx, stop := context.WithCancel(context.Background())
-	gctx, cancel := graceContext(ctx)
+	gctx, cancel := graceContext(ctx, defaultPostGrace)
 	stop()
 	if err := gctx.Err(); err != nil {
 		t.Fatalf("the post's context ended with the job's: %v", err)
 	}
 	select {
 	case <-gctx.Done():
-	case <-time.After(postGrace + 5*time.Second):
-		t.Fatalf("the post's context did not end %v after the job's", postGrace)
+	case <-time.After(defaultPostGrace + 5*time.Second):
+		t.Fatalf("the post's context did not end %v after the job's", defaultPostGrace)
 	}
 	cancel()
 
-	gctx, cancel = graceContext(context.Background())
+	gctx, cancel = graceContext(context.Background(), defaultPostGrace)
 	cancel()
 	if gctx.Err() == nil {
 		t.Error("cancel did not end the post's context")

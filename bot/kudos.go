@@ -32,24 +32,9 @@ func (b *Bot) reactionRemoved(ctx context.Context, ev slackapp.Event, e *slackev
 const slackbotUser = "USLACKBOT"
 
 // reactionHandled is the message of the one log line every reaction event
-// ends with, whatever became of it (its outcome attribute says what).
+// ends with, whatever became of it (its outcome attribute says what; the
+// same ReactionOutcome goes to Options.OnReaction).
 const reactionHandled = "reaction handled"
-
-// Outcomes of a reaction event, as logged.
-const (
-	outcomeGiven         = "kudos_given"         // kudos recorded
-	outcomeTakenBack     = "kudos_taken_back"    // kudos removed
-	outcomeLimit         = "daily_limit_reached" // refused: the giver gave all their kudos today
-	outcomeAlready       = "already_counted"     // the same kudos was counted before (another event for it)
-	outcomeNoKudos       = "no_kudos"            // nobody may receive kudos for this reaction (see reason)
-	outcomeNothingToTake = "nothing_to_take_back"
-	outcomeOtherVariant  = "kept_for_other_skin_tone" // removed, but the giver still reacts with another skin tone
-	outcomeNotKudos      = "not_a_kudos_reaction"
-	outcomeDupEvent      = "duplicate_event_id" // a redelivery
-	outcomeDupReaction   = "duplicate_reaction" // the same reaction under another event_id
-	outcomeStale         = "stale"              // older than the last event applied for the same kudos
-	outcomeFailed        = "failed"
-)
 
 // reaction is the part of reaction_added/removed that kudos need.
 type reaction struct {
@@ -77,23 +62,41 @@ func baseEmoji(name string) string {
 }
 
 // handleReaction turns a reaction event into kudos given or taken back,
-// exactly once per reaction, and logs one line saying what it did.
+// exactly once per reaction, logs one line saying what it did and reports
+// it to Options.OnReaction.
 func (b *Bot) handleReaction(ctx context.Context, ev slackapp.Event, r reaction) {
 	log := b.log.With("event_id", ev.ID, "retry_attempt", ev.RetryAttempt, "event", r.kind(), "giver", r.User,
 		"channel", r.Channel, "ts", r.TS, "reaction", r.Name)
+	o := ReactionOutcome{EventID: ev.ID, RetryAttempt: ev.RetryAttempt, Kind: r.kind(), Giver: r.User,
+		Channel: r.Channel, TS: r.TS, Reaction: r.Name}
+	defer func() { b.observeReaction(o) }()
 	if !b.kudosEmoji[baseEmoji(r.Name)] || r.ItemType != "message" || r.User == "" || r.Channel == "" || r.TS == "" {
-		log.Debug(reactionHandled, "outcome", outcomeNotKudos)
+		o.Result = ReactionNotKudos
+		log.Debug(reactionHandled, "outcome", string(o.Result))
 		return
 	}
-	outcome, attrs := b.kudosReaction(ctx, log, ev, r)
+	var attrs []any
+	o.Result, attrs = b.kudosReaction(ctx, log, ev, r)
+	for i := 0; i+1 < len(attrs); i += 2 { // the attributes the outcome carries too
+		switch v := attrs[i+1].(type) {
+		case string:
+			if attrs[i] == "reason" {
+				o.Reason = v
+			}
+		case error:
+			if attrs[i] == "error" {
+				o.Err = v
+			}
+		}
+	}
 	level := slog.LevelDebug
-	switch outcome {
-	case outcomeGiven, outcomeTakenBack, outcomeLimit:
+	switch o.Result {
+	case ReactionGiven, ReactionTakenBack, ReactionLimitReached:
 		level = slog.LevelInfo
-	case outcomeFailed:
+	case ReactionFailed:
 		level = slog.LevelError
 	}
-	log.Log(ctx, level, reactionHandled, append([]any{"outcome", outcome}, attrs...)...)
+	log.Log(ctx, level, reactionHandled, append([]any{"outcome", string(o.Result)}, attrs...)...)
 }
 
 // kudosReaction de-duplicates a kudos reaction event, by event_id and by its
@@ -101,8 +104,9 @@ func (b *Bot) handleReaction(ctx context.Context, ev slackapp.Event, r reaction)
 // sending one reaction under several event_ids), and applies it. The store
 // keeps the events of each kudos in Slack's order, whichever process handles
 // them (an event older than the last one applied to its kudos is stale). It
-// returns the outcome and log attributes saying why.
-func (b *Bot) kudosReaction(ctx context.Context, log *slog.Logger, ev slackapp.Event, r reaction) (string, []any) {
+// returns the result and log attributes saying why ("reason" and "error"
+// also go to the ReactionOutcome).
+func (b *Bot) kudosReaction(ctx context.Context, log *slog.Logger, ev slackapp.Event, r reaction) (ReactionResult, []any) {
 	var taken []onceKey // once keys this event took; released if it fails
 	release := func() {
 		for _, k := range taken {
@@ -122,20 +126,20 @@ func (b *Bot) kudosReaction(ctx context.Context, log *slog.Logger, ev slackapp.E
 	if ev.ID != "" {
 		first, err := once(keyEvent(ev.ID))
 		if err != nil {
-			return outcomeFailed, []any{"error", err}
+			return ReactionFailed, []any{"error", err}
 		}
 		if !first {
-			return outcomeDupEvent, nil
+			return ReactionDuplicateEvent, nil
 		}
 	}
 	if r.EventTS != "" {
 		first, err := once(keyReaction(r))
 		if err != nil {
 			release()
-			return outcomeFailed, []any{"error", err}
+			return ReactionFailed, []any{"error", err}
 		}
 		if !first {
-			return outcomeDupReaction, []any{"event_ts", r.EventTS}
+			return ReactionDuplicate, []any{"event_ts", r.EventTS}
 		}
 	}
 
@@ -146,39 +150,39 @@ func (b *Bot) kudosReaction(ctx context.Context, log *slog.Logger, ev slackapp.E
 	outcome, attrs, err := apply(ctx, log, r)
 	if err != nil {
 		release() // not applied: a redelivery may try again
-		return outcomeFailed, append(attrs, "error", err)
+		return ReactionFailed, append(attrs, "error", err)
 	}
 	return outcome, attrs
 }
 
 // giveKudos records the kudos of a reaction_added, within the giver's daily
 // limit, and tells the giver once a day when the limit refuses one.
-func (b *Bot) giveKudos(ctx context.Context, log *slog.Logger, r reaction) (string, []any, error) {
+func (b *Bot) giveKudos(ctx context.Context, log *slog.Logger, r reaction) (ReactionResult, []any, error) {
 	gift, why, err := b.kudosGift(ctx, log, r)
 	if err != nil {
-		return outcomeFailed, nil, err
+		return ReactionFailed, nil, err
 	}
 	if why != "" {
-		return outcomeNoKudos, []any{"reason", why}, nil
+		return ReactionNoKudos, []any{"reason", why}, nil
 	}
 	res, err := b.store.AddKudos(ctx, gift)
 	switch {
 	case extramile.ErrorCode(err) == extramile.ENOTFOUND:
-		return outcomeNoKudos, []any{"reason", "the story was deleted"}, nil
+		return ReactionNoKudos, []any{"reason", "the story was deleted"}, nil
 	case err != nil:
-		return outcomeFailed, nil, err
+		return ReactionFailed, nil, err
 	case res.Stale:
-		return outcomeStale, []any{"event_ts", r.EventTS}, nil
+		return ReactionStale, []any{"event_ts", r.EventTS}, nil
 	case gift.PrivacyPending && res.Added > 0:
 		b.goBackground(ctx, func(ctx context.Context) { b.resolvePrivacy(ctx, gift.Channel) })
 	case res.LimitReached:
 		b.tellLimitReached(ctx, log, r, gift.DayStart)
-		return outcomeLimit, []any{"limit", b.dailyLimit, "given_today", res.GivenToday}, nil
+		return ReactionLimitReached, []any{"limit", b.dailyLimit, "given_today", res.GivenToday}, nil
 	case res.Duplicate:
-		return outcomeAlready, nil, nil
+		return ReactionAlreadyCounted, nil, nil
 	}
 	b.metrics.KudosCreated(res.Added)
-	return outcomeGiven, []any{"receivers", gift.Receivers, "story", gift.StoryID, "private", gift.Private, "given_today", res.GivenToday}, nil
+	return ReactionGiven, []any{"receivers", gift.Receivers, "story", gift.StoryID, "private", gift.Private, "given_today", res.GivenToday}, nil
 }
 
 // tellLimitReached tells the giver, ephemerally and once per their day,
@@ -198,21 +202,21 @@ func (b *Bot) tellLimitReached(ctx context.Context, log *slog.Logger, r reaction
 // still reacts to the message with another skin tone of the same emoji (the
 // kudos counted once for all of them). Removing only the kudos of this giver,
 // message and emoji, it never takes away one that another reaction gave.
-func (b *Bot) takeBackKudos(ctx context.Context, log *slog.Logger, r reaction) (string, []any, error) {
+func (b *Bot) takeBackKudos(ctx context.Context, log *slog.Logger, r reaction) (ReactionResult, []any, error) {
 	if other := b.otherSkinTone(ctx, log, r); other != "" {
-		return outcomeOtherVariant, []any{"still_reacting_with", other}, nil
+		return ReactionOtherSkinTone, []any{"still_reacting_with", other}, nil
 	}
 	n, stale, err := b.store.RemoveKudos(ctx, extramile.KudosTakeBack{Giver: r.User, Channel: r.Channel, MessageTS: r.TS, Emoji: baseEmoji(r.Name), EventTS: r.EventTS})
 	switch {
 	case err != nil:
-		return outcomeFailed, nil, err
+		return ReactionFailed, nil, err
 	case stale:
-		return outcomeStale, []any{"event_ts", r.EventTS}, nil
+		return ReactionStale, []any{"event_ts", r.EventTS}, nil
 	}
 	if n == 0 {
-		return outcomeNothingToTake, nil, nil
+		return ReactionNothingToTake, nil, nil
 	}
-	return outcomeTakenBack, []any{"removed", n}, nil
+	return ReactionTakenBack, []any{"removed", n}, nil
 }
 
 // otherSkinTone returns another reaction of the giver on the message with

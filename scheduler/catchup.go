@@ -7,8 +7,9 @@ import (
 
 // startCatchups runs, in the background, each job whose latest firing at or
 // before now is at most s.catchup old, once, for that firing; it logs the
-// older ones as skipped. The runner only does firings after now (see
-// afterSchedule), so a catch-up never duplicates the runner's firing. The
+// older ones as skipped and reports them to OnMissed. The runner only does
+// firings after now (see runLoop), so a catch-up never duplicates the
+// runner's firing. The
 // goroutines are tracked by s.catchups, which Stop waits for. The caller
 // holds s.mu.
 //
@@ -27,13 +28,16 @@ func (s *Scheduler) startCatchups(ctx context.Context, now time.Time) {
 		age := now.Sub(p)
 		if age > s.catchup {
 			s.log.Info("skipped missed run", keyJob, t.Name, keyScheduledAt, p, "age", age, "catchup", s.catchup)
+			if s.onMissed != nil {
+				s.onMissed(Missed{Job: t.Name, ScheduledAt: p, Age: age, Catchup: s.catchup})
+			}
 			continue
 		}
 		s.log.Info("catching up", keyJob, t.Name, keyScheduledAt, p, "age", age)
 		s.catchups.Add(1)
 		go func() {
 			defer s.catchups.Done()
-			_ = s.invoke(ctx, t, p) // logged by invoke
+			_ = s.invoke(ctx, t, p, TriggerCatchup) // logged and reported by invoke
 		}()
 	}
 }

@@ -11,11 +11,14 @@
 // because it is a firing time of the job's Schedule (a pure function of time),
 // never the moment the job happened to start.
 //
-// The runner is github.com/robfig/cron/v3, given this package's own
-// DST-safe Schedule values: a firing whose wall time falls in a
+// Specs are read by github.com/robfig/cron/v3's parser into this package's
+// own DST-safe Schedule values: a firing whose wall time falls in a
 // spring-forward gap happens once, at the first instant after the gap, and a
 // firing in a repeated fall-back hour happens once, at its first occurrence.
-// Panics in jobs are recovered and logged, a job still running is not started
-// again, and runs missed while the process was down can be caught up within a
-// grace window (Options.Catchup).
+// The runner waits for each firing on an injected clock (Options.Clock), so
+// tests move a fake clock to a firing instead of waiting for it. Panics in
+// jobs are recovered and logged, a job still running is not started again,
+// and runs missed while the process was down can be caught up within a grace
+// window (Options.Catchup). What became of each run is reported as a typed
+// value (Options.OnRun, Options.OnMissed).
 package scheduler

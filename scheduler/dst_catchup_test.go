@@ -37,7 +37,7 @@ func TestCatchupAcrossDST(t *testing.T) {
 			now: utc(2025, 10, 26, 1, 45), catchup: time.Hour},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s := New(Options{Location: tc.loc, Catchup: tc.catchup, Now: func() time.Time { return tc.now }})
+			s := New(Options{Location: tc.loc, Catchup: tc.catchup, Clock: fixed(tc.now)})
 			var rec recorder
 			if err := s.Add(Job{Name: "prompt", Spec: tc.spec, Run: rec.run}); err != nil {
 				t.Fatal(err)

@@ -1,12 +1,11 @@
 package scheduler
 
 import (
-	"bytes"
-	"log/slog"
-	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/extramile/extramile/internal/clock"
 )
 
 // mustLoad loads a zone or fails the test.
@@ -29,68 +28,62 @@ func mustParse(tb testing.TB, spec string, loc *time.Location) Schedule {
 	return s
 }
 
-// logBuffer is a concurrency-safe log sink that signals every write.
-type logBuffer struct {
+// fixed is a fake clock reading t.
+func fixed(t time.Time) *clock.Fake { return clock.NewFake(t) }
+
+// outcomes records what OnRun and OnMissed hear, and signals each run.
+type outcomes struct {
 	mu     sync.Mutex
-	buf    bytes.Buffer
-	writes chan struct{}
+	runs   []Run
+	missed []Missed
+	ran    chan Run // every run heard, for tests that wait (buffered)
 }
 
-// newLogger returns a logger writing text records at Info and above to a
-// fresh logBuffer.
-func newLogger() (*slog.Logger, *logBuffer) {
-	b := &logBuffer{writes: make(chan struct{}, 1)}
-	return slog.New(slog.NewTextHandler(b, &slog.HandlerOptions{Level: slog.LevelInfo})), b
-}
+func newOutcomes() *outcomes { return &outcomes{ran: make(chan Run, 100)} }
 
-// Write implements io.Writer.
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	select {
-	case b.writes <- struct{}{}:
-	default:
-	}
-	return b.buf.Write(p)
-}
-
-// String returns everything written so far.
-func (b *logBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// lines returns the log lines containing all of subs.
-func (b *logBuffer) lines(subs ...string) []string {
-	var out []string
-	for _, line := range strings.Split(b.String(), "\n") {
-		ok := line != ""
-		for _, s := range subs {
-			ok = ok && strings.Contains(line, s)
+// options returns Options that report to o.
+func (o *outcomes) options(opts Options) Options {
+	opts.OnRun = func(r Run) {
+		o.mu.Lock()
+		o.runs = append(o.runs, r)
+		o.mu.Unlock()
+		select {
+		case o.ran <- r:
+		default:
 		}
-		if ok {
-			out = append(out, line)
+	}
+	opts.OnMissed = func(m Missed) {
+		o.mu.Lock()
+		defer o.mu.Unlock()
+		o.missed = append(o.missed, m)
+	}
+	return opts
+}
+
+// runsOf returns the runs of job heard so far (every job for "").
+func (o *outcomes) runsOf(job string) []Run {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	var out []Run
+	for _, r := range o.runs {
+		if job == "" || r.Job == job {
+			out = append(out, r)
 		}
 	}
 	return out
 }
 
-// waitFor waits until a log line contains all of subs, or fails the test
-// after a bounded deadline.
-func (b *logBuffer) waitFor(tb testing.TB, subs ...string) string {
-	tb.Helper()
-	deadline := time.After(5 * time.Second)
-	for {
-		if l := b.lines(subs...); len(l) > 0 {
-			return l[0]
-		}
-		select {
-		case <-b.writes:
-		case <-deadline:
-			tb.Fatalf("no log line with %q after 5s; log:\n%s", subs, b.String())
+// missedOf returns the missed firings of job heard so far.
+func (o *outcomes) missedOf(job string) []Missed {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	var out []Missed
+	for _, m := range o.missed {
+		if m.Job == job {
+			out = append(out, m)
 		}
 	}
+	return out
 }
 
 // receive waits for a value on ch, or fails the test after 5s.

@@ -7,26 +7,63 @@ import (
 	"time"
 )
 
-// fire is what the runner calls at a firing. The firing is the latest one of
-// the job's schedule at or before now: cron starts a job only once its
-// firing time has come, so a late start (by milliseconds, or after the
-// machine slept) still gets a firing of the schedule, never the start time.
-func (s *Scheduler) fire(ctx context.Context, t *task) {
-	at := t.sched.Prev(s.now())
+// runLoop is the runner of one job: it waits on the scheduler's clock for
+// each firing of t after from and starts a run for it, until Stop or the
+// jobs' context ends. Like robfig/cron's runner, it reads the clock when it
+// wakes and fires once for the latest firing due, so a late wake (a machine
+// that slept, a clock moved far ahead) makes one late run, never a burst.
+// A firing's run goes in its own goroutine: a slow run does not delay the
+// next firing, which invoke skips while the run is in progress.
+func (s *Scheduler) runLoop(ctx context.Context, t *task, from time.Time) {
+	defer s.runner.Done()
+	next := t.sched.Next(from)
+	for !next.IsZero() {
+		select {
+		case <-s.clock.At(next):
+		case <-s.stopRun:
+			return
+		case <-ctx.Done():
+			return
+		}
+		now := s.now()
+		if now.Before(next) {
+			continue // the clock was set back: wait again
+		}
+		select {
+		case <-s.stopRun: // Stop came while the timer fired: no new run
+			return
+		default:
+		}
+		s.runner.Add(1)
+		go func() {
+			defer s.runner.Done()
+			s.fire(ctx, t, now)
+		}()
+		next = t.sched.Next(now)
+	}
+}
+
+// fire runs t for the latest firing of its schedule at or before now: the
+// runner wakes only once a firing's time has come, so a late wake (by
+// milliseconds, or after the machine slept) still gets a firing of the
+// schedule, never the wake-up time.
+func (s *Scheduler) fire(ctx context.Context, t *task, now time.Time) {
+	at := t.sched.Prev(now)
 	if at.IsZero() {
 		s.log.Error("job fired with no firing time at or before now", keyJob, t.Name, keySpec, t.Spec)
 		return
 	}
-	_ = s.invoke(ctx, t, at) // logged by invoke
+	_ = s.invoke(ctx, t, at, TriggerSchedule) // logged by invoke
 }
 
 // invoke runs t's body for the firing at, unless a run of t is in progress.
-// It recovers a panic, logs the outcome with the job name and at, and
-// returns the job's error (or ErrStillRunning, ErrPanicked) wrapped.
-func (s *Scheduler) invoke(ctx context.Context, t *task, at time.Time) (err error) {
+// It recovers a panic, logs the outcome with the job name and at, reports
+// it to OnRun, and returns the job's error (or ErrStillRunning,
+// ErrPanicked) wrapped.
+func (s *Scheduler) invoke(ctx context.Context, t *task, at time.Time, why Trigger) (err error) {
 	log := s.log.With(keyJob, t.Name, keyScheduledAt, at)
 	if s.onRun != nil {
-		defer func() { s.onRun(t.Name, err) }() // runs last: sees a recovered panic
+		defer func() { s.onRun(Run{Job: t.Name, ScheduledAt: at, Trigger: why, Err: err}) }() // runs last: sees a recovered panic
 	}
 	select {
 	case t.busy <- struct{}{}:
@@ -41,11 +78,11 @@ func (s *Scheduler) invoke(ctx context.Context, t *task, at time.Time) (err erro
 			err = fmt.Errorf("run job %q for %s: %w: %v", t.Name, at.Format(time.RFC3339), ErrPanicked, r)
 		}
 	}()
-	start := s.now()
+	start := time.Now()
 	if err := t.Run(ctx, at); err != nil {
 		log.Error("job failed", keyErr, err)
 		return fmt.Errorf("run job %q for %s: %w", t.Name, at.Format(time.RFC3339), err)
 	}
-	log.Info("job done", "took", s.now().Sub(start))
+	log.Info("job done", "took", time.Since(start))
 	return nil
 }

@@ -8,7 +8,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/robfig/cron/v3"
+	"github.com/extramile/extramile/internal/clock"
 )
 
 // Job is a named piece of scheduled work.
@@ -35,17 +35,49 @@ type Options struct {
 	// down: at Start, a job whose latest firing is at most this old is run
 	// once for it (0 means no catch-up).
 	Catchup time.Duration
-	// Now is the clock (default time.Now). It decides catch-ups, Entries
-	// and the scheduledAt of the runner's firings; the runner's timers wait
-	// on the real clock, so with the runner, Now must follow it.
-	Now func() time.Time
+	// Clock is the scheduler's time (default the system clock): it decides
+	// catch-ups, Entries, the scheduledAt of firings, and the runner waits
+	// on it for each firing, so a fake clock drives the runner too.
+	Clock clock.Clock
 	// Logger receives the scheduler's logs (nil discards them).
 	Logger *slog.Logger
 	// OnRun, when set, hears the end of every run the scheduler attempts
-	// (scheduled, caught up or RunNow) with what the run returned: nil, or
-	// an error that may wrap ErrStillRunning (skipped) or ErrPanicked.
-	// For metrics; it must return quickly.
-	OnRun func(job string, err error)
+	// (scheduled, caught up or RunNow), with what the run returned. For
+	// metrics and tests; it must return quickly.
+	OnRun func(Run)
+	// OnMissed, when set, hears at Start each job whose latest firing is
+	// older than the catch-up window (Catchup > 0): that firing is not run.
+	OnMissed func(Missed)
+}
+
+// Trigger says why a run happened.
+type Trigger string
+
+// Triggers of a run.
+const (
+	TriggerSchedule Trigger = "schedule" // the runner, at a firing
+	TriggerCatchup  Trigger = "catchup"  // Start, for a firing missed while the process was down
+	TriggerRunNow   Trigger = "run_now"  // RunNow
+)
+
+// Run is what became of one run the scheduler attempted.
+type Run struct {
+	Job         string    // the job's name
+	ScheduledAt time.Time // the firing the run was for
+	Trigger     Trigger   // why it ran
+	// Err is what the run returned (wrapped, naming the job and the
+	// firing): nil, the job's error, or an error wrapping ErrStillRunning
+	// (skipped: a run of the job was in progress) or ErrPanicked.
+	Err error
+}
+
+// Missed is a firing that came while the process was down, older than the
+// catch-up window at Start: it is skipped, not run.
+type Missed struct {
+	Job         string        // the job's name
+	ScheduledAt time.Time     // the job's latest firing before Start
+	Age         time.Duration // how long before Start it was
+	Catchup     time.Duration // the catch-up window (Options.Catchup)
 }
 
 // Entry describes a job added to a Scheduler, for status pages and logs.
@@ -98,37 +130,40 @@ type task struct {
 // and Stop it once; a stopped Scheduler does not start again. Its methods
 // are safe for concurrent use.
 type Scheduler struct {
-	loc     *time.Location
-	catchup time.Duration
-	now     func() time.Time
-	log     *slog.Logger
-	onRun   func(job string, err error)
+	loc      *time.Location
+	catchup  time.Duration
+	clock    clock.Clock
+	log      *slog.Logger
+	onRun    func(Run)
+	onMissed func(Missed)
 
 	mu       sync.Mutex
 	state    state
 	tasks    []*task // in Add order
 	byName   map[string]*task
-	cron     *cron.Cron
+	stopRun  chan struct{}      // closed by Stop: the runner does no new firing
 	cancel   context.CancelFunc // cancels the jobs' context
 	done     chan struct{}      // closed once the runner and catch-ups have finished after Stop
+	runner   sync.WaitGroup     // the runner's loops and the runs they started
 	catchups sync.WaitGroup
 }
 
 // New returns a Scheduler configured by opts, with no jobs.
 func New(opts Options) *Scheduler {
 	s := &Scheduler{
-		loc:     opts.Location,
-		catchup: opts.Catchup,
-		now:     opts.Now,
-		log:     opts.Logger,
-		onRun:   opts.OnRun,
-		byName:  make(map[string]*task),
+		loc:      opts.Location,
+		catchup:  opts.Catchup,
+		clock:    opts.Clock,
+		log:      opts.Logger,
+		onRun:    opts.OnRun,
+		onMissed: opts.OnMissed,
+		byName:   make(map[string]*task),
 	}
 	if s.loc == nil {
 		s.loc = time.UTC
 	}
-	if s.now == nil {
-		s.now = time.Now
+	if s.clock == nil {
+		s.clock = clock.System()
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -165,7 +200,7 @@ func (s *Scheduler) Add(j Job) error {
 }
 
 // Start first decides the catch-ups (see Options.Catchup) and runs them in
-// the background, then starts the cron runner; it returns at once. Jobs get
+// the background, then starts the runner; it returns at once. Jobs get
 // a context derived from ctx; cancelling ctx also stops new firings (call
 // Stop to wait for running jobs). Start does nothing after the first Start
 // or after Stop.
@@ -183,21 +218,14 @@ func (s *Scheduler) Start(ctx context.Context) {
 	now := s.now()
 	s.startCatchups(jobCtx, now)
 
-	c := cron.New(cron.WithLocation(s.loc), cron.WithLogger(cronLogger{s.log}))
+	s.stopRun = make(chan struct{})
 	for _, t := range s.tasks {
-		l := cronLogger{s.log.With(keyJob, t.Name)}
-		run := cron.NewChain(cron.Recover(l), cron.SkipIfStillRunning(l)).Then(cron.FuncJob(func() { s.fire(jobCtx, t) }))
 		// The runner only does firings after now: those up to now belong
-		// to the catch-up, whatever the two clocks say.
-		c.Schedule(afterSchedule{sched: t.sched, floor: now}, run)
+		// to the catch-up.
+		s.runner.Add(1)
+		go s.runLoop(jobCtx, t, now)
 		s.log.Info("job scheduled", keyJob, t.Name, keySpec, t.Spec, "when", t.desc, "zone", s.loc.String(), "next", t.sched.Next(now))
 	}
-	c.Start()
-	s.cron = c
-	go func() {
-		<-jobCtx.Done()
-		c.Stop()
-	}()
 }
 
 // Stop stops the runner (no new firings) and waits for running jobs and
@@ -212,9 +240,9 @@ func (s *Scheduler) Stop(ctx context.Context) error {
 	case stateStarted:
 		s.state = stateStopped
 		s.done = make(chan struct{})
-		runnerDone := s.cron.Stop()
+		close(s.stopRun)
 		go func(done chan struct{}) {
-			<-runnerDone.Done()
+			s.runner.Wait()
 			s.catchups.Wait()
 			close(done)
 		}(s.done)
@@ -249,7 +277,7 @@ func (s *Scheduler) RunNow(ctx context.Context, name string, scheduledAt time.Ti
 		return fmt.Errorf("run job %q: %w", name, ErrUnknownJob)
 	}
 	s.log.Info("running job on demand", keyJob, name, keyScheduledAt, scheduledAt)
-	return s.invoke(ctx, t, scheduledAt)
+	return s.invoke(ctx, t, scheduledAt, TriggerRunNow)
 }
 
 // Entries lists the jobs in Add order with their next firing after Now().
@@ -264,16 +292,5 @@ func (s *Scheduler) Entries() []Entry {
 	return out
 }
 
-// afterSchedule is sched without its firings at or before floor.
-type afterSchedule struct {
-	sched Schedule
-	floor time.Time
-}
-
-// Next implements cron.Schedule.
-func (a afterSchedule) Next(t time.Time) time.Time {
-	if t.Before(a.floor) {
-		t = a.floor
-	}
-	return a.sched.Next(t)
-}
+// now reads the scheduler's clock.
+func (s *Scheduler) now() time.Time { return s.clock.Now() }

@@ -53,22 +53,17 @@ func TestCatchup(t *testing.T) {
 		now     time.Time
 		catchup time.Duration
 		want    []time.Time // catch-up runs of "prompt"
-		log     []string    // substrings of one log line
-		nolog   string
+		missed  bool        // the prompt's firing p is reported missed
 	}{
-		{name: "inside the window", now: p.Add(30 * time.Minute), catchup: time.Hour, want: []time.Time{p},
-			log: []string{`msg="catching up"`, "job=prompt", "scheduled_at=2099-01-05T10:00:00.000+01:00"}},
-		{name: "exactly at the firing", now: p, catchup: time.Hour, want: []time.Time{p},
-			log: []string{`msg="catching up"`, "job=prompt"}},
-		{name: "at the edge of the window", now: p.Add(time.Hour), catchup: time.Hour, want: []time.Time{p},
-			log: []string{`msg="catching up"`, "job=prompt"}},
-		{name: "outside the window", now: p.Add(time.Hour + time.Second), catchup: time.Hour,
-			log: []string{`msg="skipped missed run"`, "job=prompt", "scheduled_at=2099-01-05T10:00:00.000+01:00"}, nolog: "catching up"},
-		{name: "no catch-up", now: p.Add(time.Minute), catchup: 0, nolog: "catching up"},
+		{name: "inside the window", now: p.Add(30 * time.Minute), catchup: time.Hour, want: []time.Time{p}},
+		{name: "exactly at the firing", now: p, catchup: time.Hour, want: []time.Time{p}},
+		{name: "at the edge of the window", now: p.Add(time.Hour), catchup: time.Hour, want: []time.Time{p}},
+		{name: "outside the window", now: p.Add(time.Hour + time.Second), catchup: time.Hour, missed: true},
+		{name: "no catch-up", now: p.Add(time.Minute), catchup: 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			logger, logs := newLogger()
-			s := New(Options{Location: berlin, Catchup: tc.catchup, Now: func() time.Time { return tc.now }, Logger: logger})
+			o := newOutcomes()
+			s := New(o.options(Options{Location: berlin, Catchup: tc.catchup, Clock: fixed(tc.now)}))
 			var prompt, digest recorder
 			if err := s.Add(Job{Name: "prompt", Spec: "0 10 * * MON", Run: prompt.run}); err != nil {
 				t.Fatal(err)
@@ -86,17 +81,47 @@ func TestCatchup(t *testing.T) {
 			if got := digest.got(); len(got) != 0 {
 				t.Errorf("digest runs = %s, want none", fmtTimes(got))
 			}
-			if tc.log != nil && len(logs.lines(tc.log...)) != 1 {
-				t.Errorf("want one log line with %q; log:\n%s", tc.log, logs)
+			// Each catch-up is heard as one, for its firing.
+			var caughtUp []time.Time
+			for _, r := range o.runsOf("") {
+				if r.Trigger != TriggerCatchup || r.Job != "prompt" || r.Err != nil {
+					t.Errorf("run heard: %+v, want only the prompt's catch-ups, done", r)
+					continue
+				}
+				caughtUp = append(caughtUp, r.ScheduledAt)
 			}
-			if tc.nolog != "" && strings.Contains(logs.String(), tc.nolog) {
-				t.Errorf("log mentions %q, want not; log:\n%s", tc.nolog, logs)
+			if !equalTimes(caughtUp, tc.want) {
+				t.Errorf("catch-ups heard = %s, want %s", fmtTimes(caughtUp), fmtTimes(tc.want))
 			}
-			if tc.catchup > 0 && len(logs.lines(`msg="skipped missed run"`, "job=digest")) != 1 {
-				t.Errorf("want the digest's missed run logged as skipped; log:\n%s", logs)
+			var missed []Missed
+			if tc.missed {
+				missed = append(missed, Missed{Job: "prompt", ScheduledAt: p, Age: tc.now.Sub(p), Catchup: tc.catchup})
+			}
+			if got := o.missedOf("prompt"); !equalMissed(got, missed) {
+				t.Errorf("prompt's missed firings = %+v, want %+v", got, missed)
+			}
+			// With a catch-up window, the digest's old firing is told as
+			// missed; without one, nothing is.
+			if got := o.missedOf("digest"); (tc.catchup > 0) != (len(got) == 1) || len(got) > 1 {
+				t.Errorf("digest's missed firings = %+v, want one when catching up (catchup %v)", got, tc.catchup)
+			} else if len(got) == 1 && (got[0].Age <= tc.catchup || got[0].Catchup != tc.catchup) {
+				t.Errorf("digest's missed firing %+v: want older than the window %v", got[0], tc.catchup)
 			}
 		})
 	}
+}
+
+// equalMissed reports whether a and b hold the same missed firings in order.
+func equalMissed(a, b []Missed) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Job != b[i].Job || !a[i].ScheduledAt.Equal(b[i].ScheduledAt) || a[i].Age != b[i].Age || a[i].Catchup != b[i].Catchup {
+			return false
+		}
+	}
+	return true
 }
 
 func TestAddErrors(t *testing.T) {
@@ -135,7 +160,7 @@ func TestAddErrors(t *testing.T) {
 func TestEntries(t *testing.T) {
 	ny := mustLoad(t, "America/New_York")
 	now := time.Date(2025, 12, 31, 12, 0, 0, 0, ny) // a Wednesday
-	s := New(Options{Location: ny, Now: func() time.Time { return now }})
+	s := New(Options{Location: ny, Clock: fixed(now)})
 	run := func(context.Context, time.Time) error { return nil }
 	for _, j := range []Job{
 		{Name: "prompt", Spec: "0 10 * * MON", Run: run},
@@ -164,8 +189,8 @@ func TestEntries(t *testing.T) {
 }
 
 func TestRunNow(t *testing.T) {
-	logger, logs := newLogger()
-	s := New(Options{Logger: logger})
+	o := newOutcomes()
+	s := New(o.options(Options{}))
 	errBoom := errors.New("slack said no")
 	at := time.Date(2025, 3, 3, 10, 0, 0, 0, time.UTC)
 	type ctxKey struct{}
@@ -207,15 +232,17 @@ func TestRunNow(t *testing.T) {
 	if err := s.RunNow(ctx, "fails", at); !errors.Is(err, errBoom) {
 		t.Errorf("RunNow(fails) = %v, want the job's error", err)
 	}
-	if len(logs.lines(`msg="job failed"`, "job=fails", "scheduled_at=2025-03-03T10:00:00.000Z", "slack said no")) != 1 {
-		t.Errorf("want the job's error logged with name and scheduledAt; log:\n%s", logs)
+	if runs := o.runsOf("fails"); len(runs) != 1 || !runs[0].ScheduledAt.Equal(at) || runs[0].Trigger != TriggerRunNow ||
+		!errors.Is(runs[0].Err, errBoom) || !strings.Contains(runs[0].Err.Error(), `"fails"`) || !strings.Contains(runs[0].Err.Error(), "2025-03-03T10:00:00Z") {
+		t.Errorf("runs of fails heard: %+v; want one, on demand, for %s, with the job's error naming the job and the firing", runs, at)
 	}
 
 	if err := s.RunNow(ctx, "panics", at); !errors.Is(err, ErrPanicked) || !strings.Contains(err.Error(), "nil map somewhere") {
 		t.Errorf("RunNow(panics) = %v, want ErrPanicked with the panic value", err)
 	}
-	if len(logs.lines(`msg="job panicked"`, "job=panics", "stack=")) != 1 {
-		t.Errorf("want the panic logged with name and stack; log:\n%s", logs)
+	if runs := o.runsOf("panics"); len(runs) != 1 || !runs[0].ScheduledAt.Equal(at) || !errors.Is(runs[0].Err, ErrPanicked) ||
+		!strings.Contains(runs[0].Err.Error(), `"panics"`) {
+		t.Errorf("runs of panics heard: %+v; want one, with ErrPanicked naming the job", runs)
 	}
 
 	first := make(chan error, 1)
@@ -228,15 +255,24 @@ func TestRunNow(t *testing.T) {
 	if err := receive(t, first, "the blocking job to return"); err != nil {
 		t.Errorf("first RunNow(blocks) = %v, want nil", err)
 	}
-	if len(logs.lines("skipped run: job still running", "job=blocks")) != 1 {
-		t.Errorf("want the skipped run logged; log:\n%s", logs)
+	var skipped int
+	for _, r := range o.runsOf("blocks") {
+		if errors.Is(r.Err, ErrStillRunning) {
+			skipped++
+			if !r.ScheduledAt.Equal(at.Add(time.Hour)) {
+				t.Errorf("skipped run heard for %s, want %s", r.ScheduledAt, at.Add(time.Hour))
+			}
+		}
+	}
+	if skipped != 1 {
+		t.Errorf("runs of blocks heard: %+v; want one skipped", o.runsOf("blocks"))
 	}
 }
 
 func TestStopBeforeStart(t *testing.T) {
 	now := firstMonday10(t, time.UTC)
 	var rec recorder
-	s := New(Options{Catchup: time.Hour, Now: func() time.Time { return now }})
+	s := New(Options{Catchup: time.Hour, Clock: fixed(now)})
 	if err := s.Add(Job{Name: "prompt", Spec: "0 10 * * MON", Run: rec.run}); err != nil {
 		t.Fatal(err)
 	}
@@ -251,7 +287,7 @@ func TestStopBeforeStart(t *testing.T) {
 
 func TestStopWaitsForJobs(t *testing.T) {
 	now := firstMonday10(t, time.UTC)
-	s := New(Options{Catchup: time.Hour, Now: func() time.Time { return now }})
+	s := New(Options{Catchup: time.Hour, Clock: fixed(now)})
 	started, release := make(chan struct{}), make(chan struct{})
 	var mu sync.Mutex
 	finished := false
@@ -290,7 +326,7 @@ func TestStopWaitsForJobs(t *testing.T) {
 
 func TestStopGivesUp(t *testing.T) {
 	now := firstMonday10(t, time.UTC)
-	s := New(Options{Catchup: time.Hour, Now: func() time.Time { return now }})
+	s := New(Options{Catchup: time.Hour, Clock: fixed(now)})
 	started, cancelled := make(chan struct{}), make(chan struct{})
 	err := s.Add(Job{Name: "prompt", Spec: "0 10 * * MON", Run: func(ctx context.Context, _ time.Time) error {
 		close(started)
@@ -316,19 +352,8 @@ func TestStopGivesUp(t *testing.T) {
 // TestOnRun hears every run attempted, with what it returned: success, the
 // job's error, a recovered panic and a skipped overlapping run.
 func TestOnRun(t *testing.T) {
-	type run struct {
-		job string
-		err error
-	}
-	var (
-		mu   sync.Mutex
-		runs []run
-	)
-	s := New(Options{OnRun: func(job string, err error) {
-		mu.Lock()
-		defer mu.Unlock()
-		runs = append(runs, run{job, err})
-	}})
+	o := newOutcomes()
+	s := New(o.options(Options{}))
 	errBoom := errors.New("slack said no")
 	release, started := make(chan struct{}), make(chan struct{})
 	for _, j := range []Job{
@@ -353,8 +378,7 @@ func TestOnRun(t *testing.T) {
 	close(release)
 	<-done
 
-	mu.Lock()
-	defer mu.Unlock()
+	runs := o.runsOf("")
 	checks := []struct {
 		job  string
 		want func(error) bool
@@ -369,8 +393,8 @@ func TestOnRun(t *testing.T) {
 		t.Fatalf("runs heard: got %v, want %d", runs, len(checks))
 	}
 	for i, c := range checks {
-		if runs[i].job != c.job || !c.want(runs[i].err) {
-			t.Errorf("run %d: got %s %v", i, runs[i].job, runs[i].err)
+		if r := runs[i]; r.Job != c.job || !c.want(r.Err) || r.Trigger != TriggerRunNow || !r.ScheduledAt.Equal(at) {
+			t.Errorf("run %d: got %+v, want %s on demand for %s", i, r, c.job, at)
 		}
 	}
 }

@@ -47,6 +47,10 @@ type Adapter struct {
 	// slash_commands, interactive, …) and the time from reading it off the
 	// socket to sending its ack. For metrics; it must return quickly.
 	Observe func(envelopeType string, ackLatency time.Duration)
+	// OnUnreadable, when set, hears each envelope the adapter could not
+	// read (it acks those that have an envelope_id). For tests and tools;
+	// it must return quickly.
+	OnUnreadable func(UnreadEnvelope)
 	// SilenceLimit is the watchdog's limit: when a connected socket has
 	// brought nothing from Slack (no ping, no message) for longer, Run
 	// drops it and connects again. Default DefaultSilenceLimit, twice
@@ -382,6 +386,9 @@ func (a *Adapter) ackBadMessage(log *slog.Logger, evt socketmode.Event) {
 		a.ack(log, id, nil)
 		a.observe(typ, received)
 	}
+	if a.OnUnreadable != nil {
+		a.OnUnreadable(UnreadEnvelope{ID: id, Type: typ, Err: bad.Cause})
+	}
 }
 
 func (a *Adapter) logger() *slog.Logger {
@@ -389,6 +396,15 @@ func (a *Adapter) logger() *slog.Logger {
 		return slog.New(slog.DiscardHandler)
 	}
 	return a.Logger
+}
+
+// UnreadEnvelope is a Socket Mode envelope the adapter could not read (it
+// acked it all the same, when it had an envelope_id), as Adapter.OnUnreadable
+// hears it.
+type UnreadEnvelope struct {
+	ID   string // envelope_id; "" when the message had none
+	Type string // the envelope's type, as far as it could be read
+	Err  error  // why it could not be read
 }
 
 // decodeEnvelope reads the envelope_id and type of a raw Socket Mode message,

@@ -52,6 +52,10 @@ type DB struct {
 	// from asking for the write lock to being durable on disk (metrics).
 	// It is called once per committed write, by the writer.
 	ObserveWrite func(time.Duration)
+	// PromoteBefore is how close to its context's deadline a writer waiting
+	// for the write lock goes before the writers that can wait (default
+	// 1.5 s; see writeGate). Set it before the first write.
+	PromoteBefore time.Duration
 
 	db  *sql.DB  // reads and migrations
 	w   *sql.DB  // write transactions: one connection (see openWriter)
@@ -223,7 +227,11 @@ func (db *DB) beginWrite(ctx context.Context) (*sql.Tx, error) {
 		return nil, errReadOnly
 	}
 	start := time.Now()
-	if err := db.gate.acquire(ctx); err != nil {
+	promote := db.PromoteBefore
+	if promote <= 0 {
+		promote = defaultPromoteBefore
+	}
+	if err := db.gate.acquire(ctx, promote); err != nil {
 		return nil, err
 	}
 	tx, err := db.w.BeginTx(ctx, nil)

@@ -13,8 +13,9 @@ import (
 // single writer connection (openWriter) already makes writers take turns,
 // but database/sql hands a freed connection to a waiter picked at random,
 // so under a burst some waited many turns while later ones went first. A
-// writer whose context ends within promoteBefore (a command or a form whose
-// ack Slack expects within 3 s, after waiting a second) is served before
+// writer whose context ends within promoteBefore (DB.PromoteBefore: a
+// command or a form whose ack Slack expects within 3 s, after waiting about
+// a second) is served before
 // those that can wait: work after the ack (shoutouts, DMs, kudos, the run
 // ledger) yields only to writers about to miss their ack, so it does not
 // fall behind in ordinary times. The gate is held from beginWrite until the
@@ -26,17 +27,21 @@ type writeGate struct {
 	urgent []*gateWaiter // promoted: their deadline is near
 }
 
-// promoteBefore is how close to its deadline a waiting writer jumps the
-// queue: with the adapter's 2.5 s ack budget, after waiting about a second.
-const promoteBefore = 1500 * time.Millisecond
+// defaultPromoteBefore is DB.PromoteBefore's default: how close to its
+// deadline a waiting writer jumps the queue. With the adapter's 2.5 s ack
+// budget, that is after waiting about a second; internal/app derives both
+// from Slack's 3 s ack limit.
+const defaultPromoteBefore = 1500 * time.Millisecond
 
 type gateWaiter struct {
 	ready   chan struct{}
 	granted bool // guarded by writeGate.mu
 }
 
-// acquire waits for the gate, or until ctx is done (then it returns ctx's error).
-func (g *writeGate) acquire(ctx context.Context) error {
+// acquire waits for the gate, or until ctx is done (then it returns ctx's
+// error); once ctx's deadline is within promoteBefore, it waits among the
+// urgent writers.
+func (g *writeGate) acquire(ctx context.Context, promoteBefore time.Duration) error {
 	g.mu.Lock()
 	if !g.held {
 		g.held = true

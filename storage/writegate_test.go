@@ -25,7 +25,7 @@ func waiting(g *writeGate) (inOrder, promoted int) {
 
 func TestWriteGateServesWritersInOrder(t *testing.T) {
 	var g writeGate
-	if err := g.acquire(context.Background()); err != nil {
+	if err := g.acquire(context.Background(), defaultPromoteBefore); err != nil {
 		t.Fatal(err)
 	}
 	var (
@@ -41,7 +41,7 @@ func TestWriteGateServesWritersInOrder(t *testing.T) {
 			ctx = deadline
 		}
 		wg.Go(func() {
-			if err := g.acquire(ctx); err != nil {
+			if err := g.acquire(ctx, defaultPromoteBefore); err != nil {
 				t.Errorf("writer %d: %v", i, err)
 				return
 			}
@@ -57,14 +57,14 @@ func TestWriteGateServesWritersInOrder(t *testing.T) {
 	if want := []int{0, 1, 2, 3, 4, 5}; fmt.Sprint(order) != fmt.Sprint(want) {
 		t.Fatalf("order: got %v, want %v", order, want)
 	}
-	if err := g.acquire(context.Background()); err != nil { // free again
+	if err := g.acquire(context.Background(), defaultPromoteBefore); err != nil { // free again
 		t.Fatal(err)
 	}
 }
 
 func TestWriteGatePromotesWritersNearTheirDeadline(t *testing.T) {
 	var g writeGate
-	if err := g.acquire(context.Background()); err != nil {
+	if err := g.acquire(context.Background(), defaultPromoteBefore); err != nil {
 		t.Fatal(err)
 	}
 	var (
@@ -74,7 +74,7 @@ func TestWriteGatePromotesWritersNearTheirDeadline(t *testing.T) {
 	)
 	enter := func(name string, ctx context.Context, inOrder, promoted int) {
 		wg.Go(func() {
-			if err := g.acquire(ctx); err != nil {
+			if err := g.acquire(ctx, defaultPromoteBefore); err != nil {
 				t.Errorf("%s: %v", name, err)
 				return
 			}
@@ -87,7 +87,7 @@ func TestWriteGatePromotesWritersNearTheirDeadline(t *testing.T) {
 	}
 	far, cancelFar := context.WithTimeout(context.Background(), time.Minute)
 	defer cancelFar()
-	near, cancelNear := context.WithTimeout(context.Background(), promoteBefore-time.Millisecond)
+	near, cancelNear := context.WithTimeout(context.Background(), defaultPromoteBefore-time.Millisecond)
 	defer cancelNear()
 	enter("background", context.Background(), 1, 0)
 	enter("far deadline", far, 2, 0)   // waits its turn
@@ -101,19 +101,19 @@ func TestWriteGatePromotesWritersNearTheirDeadline(t *testing.T) {
 
 func TestWriteGateGivesUpWithTheContext(t *testing.T) {
 	var g writeGate
-	if err := g.acquire(context.Background()); err != nil {
+	if err := g.acquire(context.Background(), defaultPromoteBefore); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
-	if err := g.acquire(ctx); err != context.DeadlineExceeded {
+	if err := g.acquire(ctx, defaultPromoteBefore); err != context.DeadlineExceeded {
 		t.Fatalf("acquire while held: got %v, want the deadline", err)
 	}
 	if n, p := waiting(&g); n+p != 0 {
 		t.Fatalf("a writer that gave up is still waiting: %d in order, %d promoted", n, p)
 	}
 	g.release()
-	if err := g.acquire(context.Background()); err != nil {
+	if err := g.acquire(context.Background(), defaultPromoteBefore); err != nil {
 		t.Fatalf("acquire after the release: %v", err)
 	}
 }
@@ -156,7 +156,7 @@ func TestWritesAreServedWhileTheGateIsContended(t *testing.T) {
 	if db.holder.Load() != nil {
 		t.Error("a transaction still holds the write gate")
 	}
-	if err := db.gate.acquire(ctx); err != nil {
+	if err := db.gate.acquire(ctx, defaultPromoteBefore); err != nil {
 		t.Fatalf("the gate is not free: %v", err)
 	}
 	db.gate.release()

@@ -18,19 +18,13 @@ import (
 	"github.com/slack-go/slack/socketmode"
 
 	"github.com/extramile/extramile/bot"
+	"github.com/extramile/extramile/internal/clock"
 	"github.com/extramile/extramile/internal/config"
 	"github.com/extramile/extramile/internal/health"
 	"github.com/extramile/extramile/internal/metrics"
 	"github.com/extramile/extramile/scheduler"
 	"github.com/extramile/extramile/slackapp"
 	"github.com/extramile/extramile/storage"
-)
-
-// Shutdown budget: the whole stop takes under 10 s.
-const (
-	drainTimeout     = 4 * time.Second // acks of envelopes in flight
-	schedulerTimeout = 2 * time.Second // scheduled jobs in flight
-	backgroundWait   = 3 * time.Second // shoutouts and DMs after acks
 )
 
 // Main is the program: it wires config → storage → Slack client → bot →
@@ -51,9 +45,13 @@ type Main struct {
 	// instead of a listener on Config.HTTPAddr (tests pass 127.0.0.1:0).
 	// Run closes it.
 	HTTPListener net.Listener
-	// Now is the clock of the socket's activity and of /readyz (default
-	// time.Now).
-	Now func() time.Time
+	// Clock is the program's time (default the system clock): when jobs
+	// fire and catch up, the times stored, the days kudos count for, the
+	// socket's activity and /readyz. Tests pass a clock.Fake.
+	Clock clock.Clock
+	// Observer hears what became of reactions, scheduled runs and posts,
+	// and unreadable envelopes (test hook).
+	Observer Observer
 
 	db *storage.DB
 }
@@ -77,11 +75,13 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.db = db
 	defer m.Close()
-	db.Logger = log.With("component", "storage")
-	now := m.Now
-	if now == nil {
-		now = time.Now
+	clk := m.Clock
+	if clk == nil {
+		clk = clock.System()
 	}
+	now, tm, obs := clk.Now, newTimings(), m.Observer
+	db.Logger = log.With("component", "storage")
+	db.Now, db.PromoteBefore = now, tm.promoteBefore
 	met := metrics.New()
 	db.ObserveWrite = met.DBWrite
 
@@ -98,11 +98,13 @@ func (m *Main) Run(ctx context.Context) error {
 		slack.OptionRetryConfig(retry),
 	}, m.SlackOptions...)...)
 
-	sched := scheduler.New(scheduler.Options{Location: cfg.Timezone.Location, Catchup: cfg.Catchup, Logger: log.With("component", "scheduler"), OnRun: met.JobRun})
+	sched := scheduler.New(scheduler.Options{Location: cfg.Timezone.Location, Catchup: cfg.Catchup, Clock: clk, Logger: log.With("component", "scheduler"),
+		OnRun: obs.jobRun(met.JobRun), OnMissed: obs.Missed})
 	b := bot.New(bot.Options{
 		API: api, Store: db, Channel: cfg.Channel, Location: cfg.Timezone.Location,
 		KudosEmoji: cfg.KudosEmoji, DailyLimit: cfg.KudosDailyLimit, Admins: cfg.Admins,
-		Jobs: sched.Entries, Logger: log.With("component", "bot"), ChannelPace: m.ChannelPace, Metrics: met,
+		Jobs: sched.Entries, Logger: log.With("component", "bot"), Now: now, ChannelPace: m.ChannelPace, Metrics: met,
+		PostGrace: tm.postGrace, OnReaction: obs.Reaction, OnPost: obs.Post,
 	})
 	for _, j := range []scheduler.Job{
 		{Name: bot.JobPrompt, Spec: cfg.PromptSchedule, Run: b.PromptJob},
@@ -122,8 +124,10 @@ func (m *Main) Run(ctx context.Context) error {
 		}, m.SocketOptions...)...),
 		Routes:       routes,
 		Logger:       log.With("component", "socket"),
-		DrainTimeout: drainTimeout,
+		DrainTimeout: tm.drain,
+		AckBudget:    tm.ackBudget,
 		Observe:      met.Envelope,
+		OnUnreadable: obs.Unreadable,
 		Now:          now,
 	}
 	if m.TuneAdapter != nil {
@@ -159,12 +163,12 @@ func (m *Main) Run(ctx context.Context) error {
 	stopBot()
 
 	log.Info("shutting down")
-	stopCtx, cancel := context.WithTimeout(context.Background(), schedulerTimeout)
+	stopCtx, cancel := context.WithTimeout(context.Background(), tm.schedulerStop)
 	if err := sched.Stop(stopCtx); err != nil {
 		log.Warn("scheduled jobs still running at shutdown", "error", err)
 	}
 	cancel()
-	waitCtx, cancel := context.WithTimeout(context.Background(), backgroundWait)
+	waitCtx, cancel := context.WithTimeout(context.Background(), tm.background)
 	if err := b.Wait(waitCtx); err != nil {
 		log.Warn("background work still running at shutdown; pending shoutouts resume at the next start", "error", err)
 	}

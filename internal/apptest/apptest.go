@@ -18,6 +18,7 @@ import (
 	"github.com/extramile/extramile"
 	"github.com/extramile/extramile/bot"
 	"github.com/extramile/extramile/internal/app"
+	"github.com/extramile/extramile/internal/clock"
 	"github.com/extramile/extramile/internal/config"
 	"github.com/extramile/extramile/internal/logbuf"
 	"github.com/extramile/extramile/internal/slackfake"
@@ -54,14 +55,16 @@ type Harness struct {
 	// retries; New makes it fast (1 ms, retries after 10 ms), a test may
 	// change it before Start.
 	ChannelPace bot.ChannelPace
-	// Clock, when set before Start, is the program's clock for the
-	// socket's activity and /readyz (app.Main.Now).
-	Clock func() time.Time
+	// Clock, when set before Start, is the program's clock (app.Main.Clock):
+	// a test passes a *clock.Fake and moves it to make jobs fire, days pass
+	// or the socket look silent. Nil is the system clock.
+	Clock clock.Clock
 
 	// Tune, when set, changes the program before each start (Start,
 	// StartAnother, RunOnce): test hooks such as app.Main.TuneAdapter.
 	Tune func(*app.Main)
 
+	outcomes    *Outcomes    // what every process of this harness reported
 	httpLn      net.Listener // for the next Start (ServeHTTP)
 	httpAddr    string
 	connections int
@@ -124,7 +127,8 @@ func NewWithSlack(tb testing.TB, slackOpts []slackfake.Option, opts ...func(*con
 	if err := cfg.Validate(); err != nil {
 		tb.Fatalf("test configuration: %v", err)
 	}
-	h := &Harness{T: tb, Slack: srv, Config: cfg, Logs: &SyncBuffer{}, ChannelPace: bot.ChannelPace{List: time.Millisecond, Join: time.Millisecond, Retry: 10 * time.Millisecond}}
+	h := &Harness{T: tb, Slack: srv, Config: cfg, Logs: &SyncBuffer{}, outcomes: newOutcomes(),
+		ChannelPace: bot.ChannelPace{List: time.Millisecond, Join: time.Millisecond, Retry: 10 * time.Millisecond}}
 	tb.Cleanup(func() {
 		h.Stop()
 		if tb.Failed() {
@@ -522,9 +526,10 @@ func (h *Harness) RunOnce() error {
 	return h.main(h.Logs).Run(context.Background())
 }
 
-// main builds the program, logging to logs, tuned by h.Tune.
+// main builds the program, logging to logs and reporting to h's outcomes,
+// tuned by h.Tune.
 func (h *Harness) main(logs *SyncBuffer) *app.Main {
-	m := &app.Main{Config: h.Config, Logger: h.Config.Logger(logs), ChannelPace: h.ChannelPace, Now: h.Clock}
+	m := &app.Main{Config: h.Config, Logger: h.Config.Logger(logs), ChannelPace: h.ChannelPace, Clock: h.Clock, Observer: h.outcomes.observer()}
 	if h.Tune != nil {
 		h.Tune(m)
 	}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/extramile/extramile"
+	"github.com/extramile/extramile/bot"
 	"github.com/extramile/extramile/bot/compose"
 	"github.com/extramile/extramile/internal/apptest"
 	"github.com/extramile/extramile/internal/slackfake"
@@ -17,7 +18,7 @@ func TestKudosFollowAnEdit(t *testing.T) {
 	t.Parallel()
 	h := start(t)
 	so := share(h, apptest.Alice, apptest.General, "stayed late to get the customer's import running", apptest.Bob)
-	if got := deliver(h, react(h, added, apptest.Carol, "clap", so)); got != "kudos_given" {
+	if got := deliver(h, react(h, added, apptest.Carol, "clap", so)); got != bot.ReactionGiven {
 		t.Fatalf("Carol's kudos: %s", got)
 	}
 	id := h.Export().Stories[0].ID
@@ -46,11 +47,11 @@ func TestReactionRemovedThenAddedAcrossARestart(t *testing.T) {
 	m := post(h, apptest.Bob, apptest.General, "I rewrote the onboarding guide after the customer call")
 	add := react(h, added, apptest.Carol, "clap", m)      // earlier event_ts
 	remove := react(h, removed, apptest.Carol, "clap", m) // later event_ts
-	if got := deliver(h, remove); got != "nothing_to_take_back" {
+	if got := deliver(h, remove); got != bot.ReactionNothingToTake {
 		t.Fatalf("the removal, first: %s", got)
 	}
 	h.Restart()
-	if got := deliver(h, add); got != "stale" {
+	if got := deliver(h, add); got != bot.ReactionStale {
 		t.Errorf("the addition, after the removal and a restart: %s, want stale", got)
 	}
 	wantKudos(h, "after both events")
@@ -65,7 +66,7 @@ func TestFailedChannelLookupDecidesNothing(t *testing.T) {
 	h := start(t)
 	m := post(h, apptest.Bob, apptest.General, "I rewrote the onboarding guide after the customer call")
 	h.Slack.FailNext("conversations.info", 1, "internal_error")
-	if got := deliver(h, react(h, added, apptest.Carol, "clap", m)); got != "kudos_given" {
+	if got := deliver(h, react(h, added, apptest.Carol, "clap", m)); got != bot.ReactionGiven {
 		t.Fatalf("kudos: %s", got)
 	}
 	h.Eventually("the kudos counted as public", func() bool {

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/extramile/extramile"
+	"github.com/extramile/extramile/bot"
 	"github.com/extramile/extramile/internal/apptest"
 	"github.com/extramile/extramile/internal/config"
 	"github.com/extramile/extramile/internal/slackfake"
@@ -61,46 +62,21 @@ func withEventID(p map[string]any, id string) map[string]any {
 	return c
 }
 
-// handled returns the bot's "reaction handled" log lines for eventID: one
-// per delivery it finished with.
-func handled(h *apptest.Harness, eventID string) []string {
-	var out []string
-	for _, line := range strings.Split(h.Logs.String(), "\n") {
-		if strings.Contains(line, `msg="reaction handled"`) && strings.Contains(line+" ", " event_id="+eventID+" ") {
-			out = append(out, line)
-		}
-	}
-	return out
-}
-
-// outcome is the outcome attribute of a log line.
-func outcome(line string) string {
-	_, rest, ok := strings.Cut(line, " outcome=")
-	if !ok {
-		return ""
-	}
-	v, _, _ := strings.Cut(rest, " ")
-	return v
-}
-
 // deliver sends an events_api payload, waits for its ack and then for the
-// bot to have finished with it (its "reaction handled" log line), and
-// returns the outcome the bot logged.
-func deliver(h *apptest.Harness, p map[string]any, opts ...slackfake.EnvelopeOption) string {
+// bot to have finished with it (its ReactionOutcome), and returns the result.
+func deliver(h *apptest.Harness, p map[string]any, opts ...slackfake.EnvelopeOption) bot.ReactionResult {
 	h.T.Helper()
 	id := eventID(p)
-	before := len(handled(h, id))
+	before := len(h.Reactions(id))
 	h.Event(p, opts...)
 	return waitHandled(h, id, before+1)
 }
 
 // waitHandled waits until the bot has finished n deliveries of eventID and
-// returns the outcome of the last.
-func waitHandled(h *apptest.Harness, id string, n int) string {
+// returns the result of the nth.
+func waitHandled(h *apptest.Harness, id string, n int) bot.ReactionResult {
 	h.T.Helper()
-	h.Eventually(fmt.Sprintf("%d deliveries of %s handled", n, id), func() bool { return len(handled(h, id)) >= n })
-	lines := handled(h, id)
-	return outcome(lines[len(lines)-1])
+	return h.WaitReaction(id, n).Result
 }
 
 // kudos is a kudos as the export lists it, without its time.

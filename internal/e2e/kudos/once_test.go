@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/extramile/extramile/bot"
 	"github.com/extramile/extramile/internal/apptest"
 	"github.com/extramile/extramile/internal/slackfake"
 )
@@ -22,7 +23,7 @@ func TestKudosCountOncePerReaction(t *testing.T) {
 
 	before := time.Now()
 	p := react(h, added, apptest.Alice, "raised_hands", m)
-	if got := deliver(h, p); got != "kudos_given" {
+	if got := deliver(h, p); got != bot.ReactionGiven {
 		t.Errorf("first delivery: outcome %q, want kudos_given", got)
 	}
 	wantKudos(h, "after the reaction", want)
@@ -109,7 +110,7 @@ func TestRemoveHandledBeforeItsAdd(t *testing.T) {
 	rem := react(h, removed, apptest.Alice, "raised_hands", m)
 
 	deliver(h, rem)
-	if got := deliver(h, add, slackfake.WithRetry(1, "timeout")); got != "stale" {
+	if got := deliver(h, add, slackfake.WithRetry(1, "timeout")); got != bot.ReactionStale {
 		t.Errorf("add handled after its remove: outcome %q, want stale", got)
 	}
 	wantKudos(h, "after the remove, then its add")

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/extramile/extramile/bot"
 	"github.com/extramile/extramile/internal/apptest"
 	"github.com/extramile/extramile/internal/slackfake"
 )
@@ -62,7 +63,7 @@ func TestReactionsThatGiveNothing(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			p := tt.payload()
 			got := deliver(h, p)
-			if got == "kudos_given" || got == "failed" {
+			if got == bot.ReactionGiven || got == bot.ReactionFailed {
 				t.Errorf("outcome %q", got)
 			}
 			wantKudos(h, tt.name)

@@ -4,34 +4,10 @@ import (
 	"context"
 	"io"
 	"net/http"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/extramile/extramile/internal/apptest"
 )
-
-// clock is a settable clock for the program's socket activity and /readyz.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock() *clock { return &clock{t: time.Now()} }
-
-// Now implements the program's clock.
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-// Advance moves the clock forward by d.
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // get GETs url and returns the status and body.
 func get(t *testing.T, url string) (int, string) {

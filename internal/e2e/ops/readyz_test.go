@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/extramile/extramile/internal/apptest"
+	"github.com/extramile/extramile/internal/clock"
 )
 
 // readyWithin is the readiness threshold: slack-go's ping interval (30 s),
@@ -21,8 +22,8 @@ const readyWithin = 30 * time.Second
 func TestReadyzFollowsTheSocket(t *testing.T) {
 	t.Parallel()
 	h := apptest.New(t)
-	clk := newClock()
-	h.Clock = clk.Now
+	clk := clock.NewFake(time.Now())
+	h.Clock = clk
 	base := h.ServeHTTP()
 	h.Start()
 
@@ -73,7 +74,7 @@ func settle(h *apptest.Harness) {
 // goSilent moves the clock past the readiness threshold until /readyz says
 // not ready (again, should a ping sent just before the silence land after a
 // move) and returns its answer.
-func goSilent(t *testing.T, clk *clock, base string) (int, string) {
+func goSilent(t *testing.T, clk *clock.Fake, base string) (int, string) {
 	t.Helper()
 	for i := 0; ; i++ {
 		clk.Advance(readyWithin + time.Second)
@@ -92,8 +93,8 @@ func goSilent(t *testing.T, clk *clock, base string) (int, string) {
 func TestReadyzPingsKeepAQuietSocketReady(t *testing.T) {
 	t.Parallel()
 	h := apptest.New(t)
-	clk := newClock()
-	h.Clock = clk.Now
+	clk := clock.NewFake(time.Now())
+	h.Clock = clk
 	base := h.ServeHTTP()
 	h.Start()
 	settle(h)
