@@ -20,17 +20,20 @@ import (
 	"github.com/extramile/extramile/storage"
 )
 
+// chartNow is the program's clock in the chart tests that post a digest:
+// the monthly digest's firing (1 May, 10:00) was a minute ago.
+var chartNow = may1(10, 1, time.UTC)
+
 // chartMonth seeds last month's stories (four public ones in General, one
 // private one in Team, which is subscribed) and one from the month before,
-// with the digest's firing missed a minute ago so that the start catches it
-// up. It returns the harness, not yet started.
+// on a clock reading chartNow, with the digest's firing missed a minute ago
+// so that the start catches it up. It returns the harness, not yet started.
 func chartMonth(t *testing.T) *apptest.Harness {
 	t.Helper()
-	h := apptest.New(t, func(c *config.Config) {
-		quiet(c)
-		c.DigestSchedule, c.Catchup = missed(c, time.Minute), time.Hour
+	h, _ := onClock(t, chartNow, func(c *config.Config) {
+		c.DigestSchedule, c.Catchup = monthly, time.Hour
 	})
-	seed(h, lastMonth(time.UTC), func(ctx context.Context, db *storage.DB) {
+	seed(h, lastMonth(chartNow, time.UTC), func(ctx context.Context, db *storage.DB) {
 		if _, err := db.Subscribe(ctx, apptest.Team, apptest.Admin); err != nil {
 			t.Fatal(err)
 		}
@@ -46,7 +49,7 @@ func chartMonth(t *testing.T) *apptest.Harness {
 		seedStory(ctx, t, db, &extramile.Story{Author: apptest.Bob, Recognized: []string{apptest.Owner}, Channel: apptest.Team, Private: true,
 			Text: "secret project rescue at dawn", Way: extramile.WayNoticeNeed})
 	})
-	seed(h, lastMonth(time.UTC).AddDate(0, -1, 0), func(ctx context.Context, db *storage.DB) {
+	seed(h, lastMonth(chartNow, time.UTC).AddDate(0, -1, 0), func(ctx context.Context, db *storage.DB) {
 		seedStory(ctx, t, db, &extramile.Story{Author: apptest.Alice, Recognized: []string{apptest.Carol}, Channel: apptest.General,
 			Text: "an older story from before", Way: extramile.WaySayThankYou})
 	})
@@ -63,7 +66,7 @@ func wantDigestChart(t *testing.T, h *apptest.Harness, channel string) chart.Dat
 		t.Fatal(err)
 	}
 	defer db.Close()
-	d, err := chart.ForMonth(ctx, db, lastMonth(time.UTC), channel, time.UTC, time.Now())
+	d, err := chart.ForMonth(ctx, db, lastMonth(chartNow, time.UTC), channel, time.UTC, chartNow)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +151,7 @@ func TestDigestChartInItsThread(t *testing.T) {
 	h := chartMonth(t)
 	h.Start()
 	waitCharts(t, h, 2)
-	month := lastMonth(time.UTC).Format("January 2006")
+	month := lastMonth(chartNow, time.UTC).Format("January 2006")
 	for _, tc := range []struct {
 		channel string
 		stories int
@@ -172,7 +175,7 @@ func TestDigestChartInItsThread(t *testing.T) {
 		if u.AltText != chart.AltText(want) || !strings.Contains(u.AltText, month) {
 			t.Errorf("%s: alt text %q, want %q", tc.channel, u.AltText, chart.AltText(want))
 		}
-		if u.Title != month+" in extra miles" || u.Filename != "extramile-"+lastMonth(time.UTC).Format("2006-01")+".png" {
+		if u.Title != month+" in extra miles" || u.Filename != "extramile-"+lastMonth(chartNow, time.UTC).Format("2006-01")+".png" {
 			t.Errorf("%s: title %q, file %q", tc.channel, u.Title, u.Filename)
 		}
 	}
@@ -272,11 +275,11 @@ func TestDigestChartUploadFails(t *testing.T) {
 // why not, and nothing is shared.
 func TestDigestPreviewChartButton(t *testing.T) {
 	t.Parallel()
-	h := apptest.New(t)
+	h, clk := onClock(t, monday)
 	h.Start()
 	share(h, apptest.Alice, apptest.General, "kept the lights on all weekend", apptest.Bob)
 	p := apptest.AckPayload(t, h.Command(apptest.Carol, apptest.General, "digest"))
-	month := time.Now().UTC().Format(compose.ChartMonthFormat)
+	month := clk.Now().UTC().Format(compose.ChartMonthFormat)
 	raw, _ := json.Marshal(p["blocks"])
 	if !slices.ContainsFunc(buttons(slackfake.Message{Blocks: raw}), func(b button) bool {
 		return b.ActionID == compose.ActionDigestChart && b.Value == month
@@ -294,7 +297,7 @@ func TestDigestPreviewChartButton(t *testing.T) {
 		t.Errorf("chart shared in %v (thread %q), want Carol's DM", u.Channels, u.ThreadTS)
 	}
 	checkPNG(t, "the preview's chart", u.Bytes)
-	title := time.Now().UTC().Format("January 2006") + " in extra miles, so far"
+	title := clk.Now().UTC().Format("January 2006") + " in extra miles, so far"
 	if u.Title != title || !strings.Contains(u.InitialComment, title) || !strings.Contains(u.AltText, title+": 1 story") {
 		t.Errorf("title %q, comment %q, alt %q", u.Title, u.InitialComment, u.AltText)
 	}

@@ -14,9 +14,17 @@ import (
 	"github.com/extramile/extramile/storage"
 )
 
+// monthly fires on the 1st of every month at 10:00.
+const monthly = "0 10 1 * *"
+
+// may1 is 1 May 2024 at hh:mm in loc.
+func may1(hh, mm int, loc *time.Location) time.Time {
+	return time.Date(2024, time.May, 1, hh, mm, 0, 0, loc)
+}
+
 // lastMonth is a moment in the middle of the calendar month before now's, in loc.
-func lastMonth(loc *time.Location) time.Time {
-	y, m, _ := time.Now().In(loc).Date()
+func lastMonth(now time.Time, loc *time.Location) time.Time {
+	y, m, _ := now.In(loc).Date()
 	return time.Date(y, m-1, 15, 12, 0, 0, 0, loc)
 }
 
@@ -31,12 +39,11 @@ func TestDigestOfLastMonth(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := apptest.New(t, func(c *config.Config) {
+	h, clk := onClock(t, may1(9, 59, berlin), func(c *config.Config) {
 		c.Timezone.Location = berlin
-		quiet(c)
-		c.DigestSchedule, c.Catchup = missed(c, time.Minute), time.Hour
+		c.DigestSchedule = monthly
 	})
-	then := lastMonth(berlin)
+	then := lastMonth(clk.Now(), berlin)
 	var best *extramile.Story
 	seed(h, then, func(ctx context.Context, db *storage.DB) {
 		if _, err := db.Subscribe(ctx, apptest.Team, apptest.Admin); err != nil {
@@ -68,6 +75,7 @@ func TestDigestOfLastMonth(t *testing.T) {
 	})
 	h.Start()
 	share(h, apptest.Alice, apptest.General, "this month story, not last month", apptest.Carol)
+	clk.Set(may1(10, 0, berlin))
 	jobsDone(h, bot.JobDigest, 1)
 
 	general := postsOf(h, apptest.General, kindDigest)
@@ -102,8 +110,10 @@ func TestDigestOfLastMonth(t *testing.T) {
 // written as a nudge with the share button.
 func TestEmptyMonthDigest(t *testing.T) {
 	t.Parallel()
-	h := apptest.New(t, func(c *config.Config) { c.DigestSchedule = "@every 1s" })
+	h, clk := onClock(t, may1(9, 59, time.UTC), func(c *config.Config) { c.DigestSchedule = monthly })
 	h.Start()
+	clk.Set(may1(10, 0, time.UTC))
+	jobsDone(h, bot.JobDigest, 1)
 	d := waitPostsOf(h, apptest.General, kindDigest, 1)[0]
 	text := apptest.Text(d)
 	if !strings.Contains(text, "No stories were written down in") || !hasButton(d, "share_story") {
@@ -115,11 +125,11 @@ func TestEmptyMonthDigest(t *testing.T) {
 // long texts still gives one digest Slack accepts (bot/compose checks 5,000).
 func TestDigestOfAHugeMonth(t *testing.T) {
 	t.Parallel()
-	h := apptest.New(t, func(c *config.Config) {
-		quiet(c)
-		c.DigestSchedule, c.Catchup = missed(c, time.Minute), time.Hour
+	now := may1(10, 1, time.UTC) // the digest of 10:00 was missed a minute ago: caught up at start
+	h, _ := onClock(t, now, func(c *config.Config) {
+		c.DigestSchedule, c.Catchup = monthly, time.Hour
 	})
-	seed(h, lastMonth(time.UTC), func(ctx context.Context, db *storage.DB) {
+	seed(h, lastMonth(now, time.UTC), func(ctx context.Context, db *storage.DB) {
 		for i := range 120 {
 			var who []string
 			for k := range extramile.MaxRecognized {
@@ -147,7 +157,7 @@ func TestDigestOfAHugeMonth(t *testing.T) {
 // so far, privately.
 func TestDigestPreview(t *testing.T) {
 	t.Parallel()
-	h := apptest.New(t)
+	h, clk := onClock(t, monday)
 	h.Start()
 	share(h, apptest.Alice, apptest.General, "kept the lights on all weekend", apptest.Bob)
 	p := apptest.AckPayload(t, h.Command(apptest.Carol, apptest.General, "digest"))
@@ -155,7 +165,7 @@ func TestDigestPreview(t *testing.T) {
 		t.Fatalf("digest preview: %v, want an ephemeral reply", p)
 	}
 	raw := fmt.Sprint(p)
-	month := time.Now().UTC().Month().String()
+	month := clk.Now().UTC().Month().String()
 	for _, want := range []string{"Your " + month + " in extra miles, so far", "<@" + apptest.Bob + ">"} {
 		if !strings.Contains(raw, want) {
 			t.Errorf("preview lacks %q: %s", want, raw)

@@ -13,61 +13,99 @@ import (
 	"time"
 
 	"github.com/extramile/extramile"
+	"github.com/extramile/extramile/bot"
 	"github.com/extramile/extramile/bot/compose"
+	"github.com/extramile/extramile/internal/app"
 	"github.com/extramile/extramile/internal/apptest"
+	"github.com/extramile/extramile/internal/clock"
 	"github.com/extramile/extramile/internal/config"
 	"github.com/extramile/extramile/internal/slackfake"
+	"github.com/extramile/extramile/scheduler"
+	"github.com/extramile/extramile/slackapp"
 	"github.com/extramile/extramile/storage"
 )
 
-// dailyAt is a daily cron spec firing at t's wall time, to the minute, in loc.
-func dailyAt(t time.Time, loc *time.Location) string {
-	w := t.In(loc)
-	return fmt.Sprintf("%d %d * * *", w.Minute(), w.Hour())
+// monday is where the fake clocks of these tests start unless a test says
+// otherwise: Monday 4 March 2024, 09:00 UTC, an hour before "0 10 * * MON".
+// The harness's other schedules fire on 1 January only: never near it, and
+// too long ago to catch up.
+var monday = time.Date(2024, time.March, 4, 9, 0, 0, 0, time.UTC)
+
+// onClock returns a harness (not started) whose program runs on a fake
+// clock reading now: jobs fire when the test moves the clock to them. The
+// socket's watchdog reads the same clock, and the clock jumps by days, so
+// it is kept out of these tests (faults tests the watchdog).
+func onClock(t *testing.T, now time.Time, opts ...func(*config.Config)) (*apptest.Harness, *clock.Fake) {
+	t.Helper()
+	h := apptest.New(t, opts...)
+	clk := clock.NewFake(now)
+	h.Clock = clk
+	h.Tune = func(m *app.Main) {
+		m.TuneAdapter = func(a *slackapp.Adapter) { a.SilenceLimit = 100 * 365 * 24 * time.Hour }
+	}
+	return h, clk
 }
 
-// quiet schedules every job daily, 12 hours from now: the last firing is
-// 12 h old (outside any catch-up window used here) and the next one comes
-// after the test. Apply it after any zone option, before the test's own
-// schedules.
-func quiet(c *config.Config) {
-	s := dailyAt(time.Now().Add(12*time.Hour), c.Timezone.Location)
-	c.PromptSchedule, c.RoundupSchedule, c.DigestSchedule, c.KudosDMSchedule = s, s, s, s
-}
-
-// missed returns a daily spec whose latest firing was about ago (up to a
-// minute more) in the config's zone.
-func missed(c *config.Config, ago time.Duration) string {
-	return dailyAt(time.Now().Add(-ago), c.Timezone.Location)
-}
-
-// logLines returns the bot's log lines containing all of subs.
-func logLines(h *apptest.Harness, subs ...string) []string {
-	var out []string
-	for _, line := range strings.Split(h.Logs.String(), "\n") {
-		ok := line != ""
-		for _, s := range subs {
-			ok = ok && strings.Contains(line, s)
+// jobsDone waits until the scheduler has finished n runs of job (scheduled
+// or caught up), which proves the job's posts, if any, were made, and fails
+// the test if one of them did not end well.
+func jobsDone(h *apptest.Harness, job string, n int) []scheduler.Run {
+	h.T.Helper()
+	runs := h.WaitJobRuns(job, n)
+	for _, r := range runs {
+		if r.Err != nil {
+			h.T.Fatalf("run of %s for %s (%s): %v", r.Job, r.ScheduledAt, r.Trigger, r.Err)
 		}
-		if ok {
-			out = append(out, line)
+	}
+	return runs
+}
+
+// runsFor waits until each of jobs has finished a run for the firing at
+// (scheduled or caught up, ending as it may).
+func runsFor(h *apptest.Harness, at time.Time, jobs ...string) {
+	h.T.Helper()
+	for _, job := range jobs {
+		h.WaitRuns(1, fmt.Sprintf("a run of %s for %s", job, at), func(r scheduler.Run) bool {
+			return r.Job == job && r.ScheduledAt.Equal(at)
+		})
+	}
+}
+
+// catchups returns the catch-up runs of job heard so far.
+func catchups(h *apptest.Harness, job string) []scheduler.Run {
+	var out []scheduler.Run
+	for _, r := range h.JobRuns(job) {
+		if r.Trigger == scheduler.TriggerCatchup {
+			out = append(out, r)
 		}
 	}
 	return out
 }
 
-// waitLogs waits until at least n log lines contain all of subs.
-func waitLogs(h *apptest.Harness, n int, subs ...string) []string {
-	h.T.Helper()
-	h.Eventually(fmt.Sprintf("%d log lines with %q", n, subs), func() bool { return len(logLines(h, subs...)) >= n })
-	return logLines(h, subs...)
-}
-
-// jobsDone waits until the scheduler has finished n runs of job (each
-// logged "job done"), which proves the job's posts, if any, were made.
-func jobsDone(h *apptest.Harness, job string, n int) {
-	h.T.Helper()
-	waitLogs(h, n, `msg="job done"`, "job="+job+" ")
+// checkPostedOnce checks that the scheduled posts the bots reported made
+// account for the posts in Slack, each for a distinct (job, channel,
+// firing).
+func checkPostedOnce(t *testing.T, outcomes []bot.PostOutcome, posts int) {
+	t.Helper()
+	seen := map[string]int{}
+	made := 0
+	for _, o := range outcomes {
+		if o.Err != nil {
+			continue
+		}
+		made++
+		key := o.Job + " " + o.Channel + " " + o.ScheduledAt.Format(time.RFC3339)
+		seen[key]++
+		if seen[key] == 2 {
+			t.Errorf("posted twice: %s", key)
+		}
+	}
+	if made != posts {
+		t.Errorf("%d posts reported made, %d posts in Slack: want them equal", made, posts)
+	}
+	if made == 0 {
+		t.Error("no post reported")
+	}
 }
 
 // Kinds of scheduled post, told apart by their words.

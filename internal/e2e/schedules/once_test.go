@@ -2,47 +2,54 @@ package schedules
 
 import (
 	"net/http"
-	"regexp"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/extramile/extramile/bot"
 	"github.com/extramile/extramile/internal/apptest"
 	"github.com/extramile/extramile/internal/config"
+	"github.com/extramile/extramile/scheduler"
 )
 
-// missedAll makes the prompt, the roundup and the digest all miss a firing
-// ago before the start, with a 6 h grace window.
-func missedAll(ago time.Duration) func(*config.Config) {
-	return func(c *config.Config) {
-		quiet(c)
-		s := missed(c, ago)
-		c.PromptSchedule, c.RoundupSchedule, c.DigestSchedule = s, s, s
-		c.Catchup = 6 * time.Hour
-	}
+// daily10 fires every day at 10:00 (UTC in these tests).
+const daily10 = "0 10 * * *"
+
+// missedAll makes the prompt, the roundup and the digest all fire daily at
+// 10:00, with a 6 h grace window: a start at 11:00 has missed them an hour
+// ago, one at 17:00 seven hours ago.
+func missedAll(c *config.Config) {
+	c.PromptSchedule, c.RoundupSchedule, c.DigestSchedule = daily10, daily10, daily10
+	c.Catchup = 6 * time.Hour
 }
+
+// scheduledJobs are the jobs that post in channels.
+var scheduledJobs = []string{bot.JobPrompt, bot.JobRoundup, bot.JobDigest}
 
 // TestCatchupInsideTheWindow: runs missed an hour ago are made up once at
 // start-up, and a restart (which decides the same catch-ups again) does not
 // post them twice.
 func TestCatchupInsideTheWindow(t *testing.T) {
 	t.Parallel()
-	h := apptest.New(t, missedAll(time.Hour))
+	h, _ := onClock(t, monday.Add(2*time.Hour), missedAll) // 11:00: missed 10:00
 	h.Start()
-	for _, job := range []string{bot.JobPrompt, bot.JobRoundup, bot.JobDigest} {
+	for _, job := range scheduledJobs {
 		jobsDone(h, job, 1)
 	}
 	want := map[string]int{kindPrompt: 1, kindRoundup: 1, kindDigest: 1}
 	checkKinds(t, h, apptest.General, want)
 
 	h.Restart()
-	for _, job := range []string{bot.JobPrompt, bot.JobRoundup, bot.JobDigest} {
+	for _, job := range scheduledJobs {
 		jobsDone(h, job, 2) // the restart's catch-up ran, and found the ledger
 	}
 	checkKinds(t, h, apptest.General, want)
-	if n := len(logLines(h, `msg="catching up"`, "job=prompt")); n != 2 {
-		t.Errorf("catch-up of the prompt logged %d times, want 2 (once per start)", n)
+	if n := len(catchups(h, bot.JobPrompt)); n != 2 {
+		t.Errorf("the prompt was caught up %d times, want 2 (once per start)", n)
+	}
+	for _, r := range h.JobRuns("") {
+		if r.Trigger != scheduler.TriggerCatchup || !r.ScheduledAt.Equal(monday.Add(time.Hour)) {
+			t.Errorf("run %+v, want only catch-ups of today's 10:00", r)
+		}
 	}
 }
 
@@ -68,14 +75,20 @@ func checkKinds(t *testing.T, h *apptest.Harness, channel string, want map[strin
 }
 
 // TestCatchupOutsideTheWindow: runs missed 7 hours ago, with a 6 h grace
-// window, are skipped, and the log says so.
+// window, are skipped, and the program says so.
 func TestCatchupOutsideTheWindow(t *testing.T) {
 	t.Parallel()
-	h := apptest.New(t, missedAll(7*time.Hour))
-	h.Start() // catch-ups are decided before the bot connects
-	for _, job := range []string{bot.JobPrompt, bot.JobRoundup, bot.JobDigest} {
-		if n := len(logLines(h, `msg="skipped missed run"`, "job="+job+" ", "catchup=6h0m0s")); n != 1 {
-			t.Errorf("%s: %d skipped-run log lines, want 1", job, n)
+	h, _ := onClock(t, monday.Add(8*time.Hour), missedAll) // 17:00: missed 10:00
+	h.Start()                                              // catch-ups are decided before the bot connects
+	for _, job := range scheduledJobs {
+		var missed []scheduler.Missed
+		for _, m := range h.MissedRuns() {
+			if m.Job == job {
+				missed = append(missed, m)
+			}
+		}
+		if len(missed) != 1 || missed[0].Catchup != 6*time.Hour || missed[0].Age != 7*time.Hour || !missed[0].ScheduledAt.Equal(monday.Add(time.Hour)) {
+			t.Errorf("%s: missed runs %+v, want today's 10:00, 7h old, with the 6h window", job, missed)
 		}
 	}
 	// A command round trip after the start: still nothing posted.
@@ -83,8 +96,8 @@ func TestCatchupOutsideTheWindow(t *testing.T) {
 	if posts := h.Posts(apptest.General); len(posts) != 0 {
 		t.Errorf("got %d posts, want none:\n%s", len(posts), texts(posts))
 	}
-	if n := len(logLines(h, `msg="catching up"`)); n != 0 {
-		t.Errorf("%d catch-ups logged, want none", n)
+	if runs := h.JobRuns(""); len(runs) != 0 {
+		t.Errorf("runs %+v, want none (no catch-up)", runs)
 	}
 }
 
@@ -96,9 +109,8 @@ func TestRateLimitedFirstPost(t *testing.T) {
 	t.Parallel()
 	t.Run("catch-up", func(t *testing.T) {
 		t.Parallel()
-		h := apptest.New(t, func(c *config.Config) {
-			quiet(c)
-			c.PromptSchedule, c.Catchup = missed(c, time.Hour), 6*time.Hour
+		h, _ := onClock(t, monday.Add(2*time.Hour), func(c *config.Config) {
+			c.PromptSchedule, c.Catchup = daily10, 6*time.Hour
 		})
 		h.Slack.RateLimitNext("chat.postMessage", 1, 1)
 		h.Start()
@@ -112,19 +124,31 @@ func TestRateLimitedFirstPost(t *testing.T) {
 			t.Errorf("retried %v after the 429, want at least Retry-After (1s)", wait)
 		}
 	})
-	t.Run("every second", func(t *testing.T) {
+	t.Run("next firing during the retry", func(t *testing.T) {
 		t.Parallel()
-		h := apptest.New(t, func(c *config.Config) { c.PromptSchedule = "@every 1s" })
+		h, clk := onClock(t, monday, func(c *config.Config) { c.PromptSchedule = "0 * * * *" })
 		h.Slack.RateLimitNext("chat.postMessage", 1, 1)
 		h.Start()
-		waitPostsOf(h, apptest.General, kindPrompt, 2)
+		first := monday.Add(time.Hour)
+		clk.Set(first)
+		if _, err := h.Slack.WaitCalls(h.Ctx(), "chat.postMessage", 1); err != nil {
+			t.Fatalf("the first firing posted nothing: %v", err)
+		}
+		clk.Set(first.Add(time.Hour)) // the next firing, while the retry waits out its second
+		runsFor(h, first.Add(time.Hour), bot.JobPrompt)
+		runsFor(h, first, bot.JobPrompt)
+		clk.Set(first.Add(2 * time.Hour))
+		runsFor(h, first.Add(2*time.Hour), bot.JobPrompt)
+		if n := len(postsOf(h, apptest.General, kindPrompt)); n < 2 {
+			t.Errorf("%d prompts, want the first firing's and the third's at least", n)
+		}
 		if err := h.Stop(); err != nil {
 			t.Fatal(err)
 		}
 		if calls := h.Slack.Calls("chat.postMessage"); calls[0].Status != http.StatusTooManyRequests {
 			t.Fatalf("the first post answered %d, want 429", calls[0].Status)
 		}
-		checkPostedOnce(t, h.Logs.String(), len(h.Posts(apptest.General)))
+		checkPostedOnce(t, h.ScheduledPosts(), len(h.Posts(apptest.General)))
 	})
 }
 
@@ -132,9 +156,8 @@ func TestRateLimitedFirstPost(t *testing.T) {
 // one post.
 func TestServerErrorsAreRetried(t *testing.T) {
 	t.Parallel()
-	h := apptest.New(t, func(c *config.Config) {
-		quiet(c)
-		c.PromptSchedule, c.Catchup = missed(c, time.Hour), 6*time.Hour
+	h, _ := onClock(t, monday.Add(2*time.Hour), func(c *config.Config) {
+		c.PromptSchedule, c.Catchup = daily10, 6*time.Hour
 	})
 	h.Slack.ServerErrorNext("chat.postMessage", 2, http.StatusServiceUnavailable)
 	h.Start()
@@ -145,80 +168,71 @@ func TestServerErrorsAreRetried(t *testing.T) {
 	}
 }
 
-// TestFastScheduleAcrossRestart: with every job firing every second, a
-// restart (whose catch-ups redo the latest firings) never posts the same
-// firing twice: every post is one distinct (job, channel, firing) of the
-// ledger.
+// hourly fires at the top of every hour.
+const hourly = "0 * * * *"
+
+// allHourly makes the prompt, the roundup and the digest fire every hour,
+// with a 6 h grace window.
+func allHourly(c *config.Config) {
+	c.PromptSchedule, c.RoundupSchedule, c.DigestSchedule = hourly, hourly, hourly
+	c.Catchup = 6 * time.Hour
+}
+
+// TestFastScheduleAcrossRestart: with every job firing every hour, a
+// restart right as a firing is being posted (whose catch-ups redo the
+// latest firings) never posts the same firing twice, and misses none:
+// every post is one distinct (job, channel, firing) of the ledger.
 func TestFastScheduleAcrossRestart(t *testing.T) {
 	t.Parallel()
-	h := apptest.New(t, func(c *config.Config) {
-		c.PromptSchedule, c.RoundupSchedule, c.DigestSchedule = "@every 1s", "@every 1s", "@every 1s"
-		c.Catchup = 6 * time.Hour
+	h, clk := onClock(t, monday.Add(30*time.Minute), allHourly) // 09:30
+	h.Start()                                                   // catches up 09:00
+	runsFor(h, monday, scheduledJobs...)
+	clk.Set(monday.Add(time.Hour))
+	runsFor(h, monday.Add(time.Hour), scheduledJobs...)
+	checkKinds(t, h, apptest.General, map[string]int{kindPrompt: 2, kindRoundup: 2, kindDigest: 2})
+
+	eleven := monday.Add(2 * time.Hour)
+	clk.Set(eleven)
+	h.Restart() // stops the runs of 11:00 under way (posts are paced); the catch-up redoes them
+	h.WaitRuns(len(scheduledJobs), "the restart's catch-ups of 11:00", func(r scheduler.Run) bool {
+		return r.Trigger == scheduler.TriggerCatchup && r.ScheduledAt.Equal(eleven)
 	})
-	h.Start()
-	for _, kind := range []string{kindPrompt, kindRoundup, kindDigest} {
-		waitPostsOf(h, apptest.General, kind, 2)
-	}
-	h.Restart()
-	n := len(h.Posts(apptest.General))
-	h.Eventually("posts after the restart", func() bool { return len(h.Posts(apptest.General)) >= n+3 })
 	if err := h.Stop(); err != nil {
 		t.Fatal(err)
 	}
-	checkPostedOnce(t, h.Logs.String(), len(h.Posts(apptest.General)))
-}
-
-// postedLine matches the bot's log line for one scheduled post.
-var postedLine = regexp.MustCompile(`msg=posted .*job=(\S+) scheduled_at=(\S+) channel=(\S+)`)
-
-// checkPostedOnce checks that the logs account for posts scheduled posts,
-// each for a distinct (job, channel, firing).
-func checkPostedOnce(t *testing.T, logs string, posts int) {
-	t.Helper()
-	seen := map[string]int{}
-	lines := 0
-	for _, line := range strings.Split(logs, "\n") {
-		m := postedLine.FindStringSubmatch(line)
-		if m == nil {
-			continue
-		}
-		lines++
-		key := m[1] + " " + m[3] + " " + m[2]
-		seen[key]++
-		if seen[key] == 2 {
-			t.Errorf("posted twice: %s", key)
-		}
-	}
-	if lines != posts {
-		t.Errorf("%d posts logged, %d posts in Slack: want them equal", lines, posts)
-	}
-	if lines == 0 {
-		t.Error("no post logged")
-	}
+	checkKinds(t, h, apptest.General, map[string]int{kindPrompt: 3, kindRoundup: 3, kindDigest: 3})
+	checkPostedOnce(t, h.ScheduledPosts(), len(h.Posts(apptest.General)))
 }
 
 // TestTwoProcessesOneDatabase: two bots on the same database (each with its
-// own Slack connection) run the same fast schedules and catch-ups; together
-// they post each firing once.
+// own Slack connection) run the same schedules and catch-ups; together they
+// post each firing once.
 func TestTwoProcessesOneDatabase(t *testing.T) {
 	t.Parallel()
-	fast := func(c *config.Config) {
-		c.PromptSchedule, c.RoundupSchedule, c.DigestSchedule = "@every 1s", "@every 1s", "@every 1s"
-		c.Catchup = 6 * time.Hour
-	}
-	h1 := apptest.New(t, fast)
-	h2 := apptest.New(t, fast, func(c *config.Config) { c.DBPath = h1.Config.DBPath })
+	h1, clk := onClock(t, monday.Add(30*time.Minute), allHourly) // 09:30
+	h2, _ := onClock(t, monday, allHourly, func(c *config.Config) { c.DBPath = h1.Config.DBPath })
+	h2.Clock = clk
 	h1.Start()
-	h2.Start()
+	h2.Start()         // both catch up 09:00
+	for i := range 4 { // 09:00 (caught up), 10:00, 11:00, 12:00
+		at := monday.Add(time.Duration(i) * time.Hour)
+		if i > 0 {
+			clk.Set(at)
+		}
+		runsFor(h1, at, scheduledJobs...)
+		runsFor(h2, at, scheduledJobs...)
+	}
 	total := func() int { return len(h1.Posts(apptest.General)) + len(h2.Posts(apptest.General)) }
-	h1.Eventually("a dozen posts between the two", func() bool { return total() >= 12 })
 	if err := h1.Stop(); err != nil {
 		t.Fatal(err)
 	}
 	if err := h2.Stop(); err != nil {
 		t.Fatal(err)
 	}
-	checkPostedOnce(t, h1.Logs.String()+"\n"+h2.Logs.String(), total())
+	if n := total(); n != 12 {
+		t.Errorf("%d posts between the two, want 12 (3 jobs, 4 firings)", n)
+	}
+	checkPostedOnce(t, append(h1.ScheduledPosts(), h2.ScheduledPosts()...), total())
 	if len(h1.Posts(apptest.General)) == 0 || len(h2.Posts(apptest.General)) == 0 {
 		t.Logf("posts: %d and %d (one process did all the work)", len(h1.Posts(apptest.General)), len(h2.Posts(apptest.General)))
 	}

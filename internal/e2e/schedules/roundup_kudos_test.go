@@ -3,7 +3,9 @@ package schedules
 import (
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/extramile/extramile/bot"
 	"github.com/extramile/extramile/internal/apptest"
 	"github.com/extramile/extramile/internal/config"
 	"github.com/extramile/extramile/internal/slackfake"
@@ -14,27 +16,43 @@ import (
 // in a private channel never shows in the public channel's roundup.
 func TestRoundupNamesKudos(t *testing.T) {
 	t.Parallel()
-	h := apptest.New(t, func(c *config.Config) { c.RoundupSchedule = "@every 1s" })
+	h, clk := onClock(t, friday, func(c *config.Config) { c.RoundupSchedule = weeklyRoundup })
 	h.Start()
 
 	bobs := h.Slack.AddMessage(slackfake.Message{Channel: apptest.General, User: apptest.Bob, Text: "I wrote the runbook for the failover"})
 	carols := h.Slack.AddMessage(slackfake.Message{Channel: apptest.Team, User: apptest.Carol, Text: "I covered the weekend shift"})
-	h.Event(h.Slack.ReactionEvent("reaction_added", apptest.Alice, "raised_hands", "", bobs.Channel, bobs.TS))
-	h.Event(h.Slack.ReactionEvent("reaction_added", apptest.Alice, "raised_hands", "", carols.Channel, carols.TS))
-	h.Eventually("both kudos kept", func() bool { return len(h.Export().Kudos) == 2 })
-
-	bobLine := "<@" + apptest.Bob + "> ×1"
-	h.Eventually("a roundup naming Bob's kudos", func() bool {
-		for _, m := range postsOf(h, apptest.General, kindRoundup) {
-			if text := apptest.Text(m); strings.Contains(text, "Kudos since ") && strings.Contains(text, bobLine) {
-				return true
-			}
+	for _, m := range []slackfake.Message{bobs, carols} {
+		p := h.Slack.ReactionEvent("reaction_added", apptest.Alice, "raised_hands", "", m.Channel, m.TS)
+		h.Event(p)
+		if got := h.WaitReaction(p["event_id"].(string), 1).Result; got != bot.ReactionGiven {
+			t.Fatalf("kudos on %s's message: %s", m.User, got)
 		}
-		return false
-	})
+	}
+	if n := len(h.Export().Kudos); n != 2 {
+		t.Fatalf("%d kudos kept, want 2", n)
+	}
+
+	first := friday.Add(time.Hour)
+	clk.Set(first)
+	jobsDone(h, bot.JobRoundup, 1)
+	bobLine := "<@" + apptest.Bob + "> ×1"
+	named := false
+	for _, m := range postsOf(h, apptest.General, kindRoundup) {
+		if text := apptest.Text(m); strings.Contains(text, "Kudos since ") && strings.Contains(text, bobLine) {
+			named = true
+		}
+	}
+	if !named {
+		t.Errorf("the roundup does not name Bob's kudos:\n%s", texts(postsOf(h, apptest.General, kindRoundup)))
+	}
 	// Two more roundups after that one: none may name Carol's private kudos.
-	k := len(postsOf(h, apptest.General, kindRoundup))
-	waitPostsOf(h, apptest.General, kindRoundup, k+2)
+	for i := 1; i <= 2; i++ {
+		clk.Set(first.AddDate(0, 0, 7*i))
+		jobsDone(h, bot.JobRoundup, 1+i)
+	}
+	if n := len(postsOf(h, apptest.General, kindRoundup)); n != 3 {
+		t.Errorf("%d roundups in General after three firings, want 3", n)
+	}
 	for _, m := range postsOf(h, apptest.General, kindRoundup) {
 		if mentions(m, apptest.Carol) {
 			t.Errorf("General's roundup names a kudos given in a private channel:\n%s", apptest.Text(m))

@@ -15,23 +15,31 @@ import (
 	"github.com/extramile/extramile/storage"
 )
 
+// friday is Friday 8 March 2024, 15:00 UTC, an hour before weeklyRoundup.
+var friday = time.Date(2024, time.March, 8, 15, 0, 0, 0, time.UTC)
+
+// weeklyRoundup fires on Fridays at 16:00 (UTC in these tests).
+const weeklyRoundup = "0 16 * * FRI"
+
 // TestRoundupThanksTheRightPeople: the roundup thanks, by mention, the people
 // of each story shared since the last roundup, with a line of the story and
 // a link to its shoutout, once; a story from a private channel appears only
 // in that channel's roundup; a week without stories gets an encouraging word.
 func TestRoundupThanksTheRightPeople(t *testing.T) {
 	t.Parallel()
-	h := apptest.New(t, func(c *config.Config) { c.RoundupSchedule = "@every 1s" })
+	h, clk := onClock(t, friday, func(c *config.Config) { c.RoundupSchedule = weeklyRoundup })
 	h.Start()
 	h.Command(apptest.Admin, apptest.Team, "subscribe")
 
-	// Share right after a roundup, so the stories land well inside one period.
+	first := friday.Add(time.Hour)
+	clk.Set(first)
+	jobsDone(h, bot.JobRoundup, 1)
 	empty := waitPostsOf(h, apptest.General, kindRoundup, 1)[0]
 	if text := apptest.Text(empty); !strings.Contains(text, "Who was it for you?") || !hasButton(empty, "share_story") {
 		t.Errorf("an empty roundup should encourage sharing, with the button:\n%s", text)
 	}
-	n := len(h.Posts(apptest.General))
-	h.Eventually("the next roundup", func() bool { return len(h.Posts(apptest.General)) > n })
+	// Share during the week after it.
+	clk.Set(first.Add(time.Hour))
 	public := share(h, apptest.Alice, apptest.General, "answered the midnight support call", apptest.Bob, apptest.Carol)
 	private := share(h, apptest.Bob, apptest.Team, "covered my on-call shift", apptest.Owner)
 
@@ -44,12 +52,19 @@ func TestRoundupThanksTheRightPeople(t *testing.T) {
 		}
 		return out
 	}
-	h.Eventually("roundups thanking Bob and the owner", func() bool {
-		return len(thanks(apptest.General, apptest.Bob)) > 0 && len(thanks(apptest.Team, apptest.Owner)) > 0
-	})
+	clk.Set(first.AddDate(0, 0, 7))
+	jobsDone(h, bot.JobRoundup, 2)
+	if len(thanks(apptest.General, apptest.Bob)) == 0 || len(thanks(apptest.Team, apptest.Owner)) == 0 {
+		t.Fatalf("the next roundups do not thank Bob in General and the owner in Team:\n%s", texts(append(postsOf(h, apptest.General, kindRoundup), postsOf(h, apptest.Team, kindRoundup)...)))
+	}
 	// Two more roundups in General: neither may repeat the thanks.
-	k := len(postsOf(h, apptest.General, kindRoundup))
-	waitPostsOf(h, apptest.General, kindRoundup, k+2)
+	for i := 2; i <= 3; i++ {
+		clk.Set(first.AddDate(0, 0, 7*i))
+		jobsDone(h, bot.JobRoundup, 1+i)
+	}
+	if n := len(postsOf(h, apptest.General, kindRoundup)); n != 4 {
+		t.Errorf("%d roundups in General after four firings, want 4", n)
+	}
 
 	got := thanks(apptest.General, apptest.Bob)
 	if len(got) != 1 {
@@ -84,15 +99,15 @@ func permalinkOf(h *apptest.Harness, m slackfake.Message) string {
 // mention (bot/compose checks 200 stories).
 func TestRoundupOfABigWeek(t *testing.T) {
 	t.Parallel()
-	h := apptest.New(t, func(c *config.Config) {
-		quiet(c)
-		c.RoundupSchedule, c.Catchup = missed(c, time.Minute), time.Hour
+	now := friday.Add(time.Hour + time.Minute) // the roundup of 16:00 was missed a minute ago: caught up at start
+	h, _ := onClock(t, now, func(c *config.Config) {
+		c.RoundupSchedule, c.Catchup = weeklyRoundup, time.Hour
 	})
 	people := make([]string, 150)
 	for i := range people {
 		people[i] = fmt.Sprintf("UPERSON%03d", i)
 	}
-	seed(h, time.Now().Add(-2*time.Hour), func(ctx context.Context, db *storage.DB) {
+	seed(h, now.Add(-2*time.Hour), func(ctx context.Context, db *storage.DB) {
 		for i := range 60 {
 			var who []string
 			for k := range 5 {
