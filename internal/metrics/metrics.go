@@ -110,7 +110,8 @@ func (m *Metrics) Envelope(envelopeType string, ackLatency time.Duration) {
 	m.ackSeconds.WithLabelValues(t).Observe(ackLatency.Seconds())
 }
 
-// JobRun counts a scheduled run that returned err (scheduler.Options.OnRun).
+// JobRun counts a scheduled run that returned err (the job and error of a
+// scheduler.Run heard by scheduler.Options.OnRun).
 func (m *Metrics) JobRun(job string, err error) {
 	result := RunOK
 	switch {

@@ -2,12 +2,12 @@ package faults
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/extramile/extramile/internal/app"
 	"github.com/extramile/extramile/internal/apptest"
+	"github.com/extramile/extramile/internal/clock"
 	"github.com/extramile/extramile/internal/slackfake"
 	"github.com/extramile/extramile/slackapp"
 )
@@ -80,21 +80,17 @@ func TestSilentSocketIsReplaced(t *testing.T) {
 	h.Eventually("the kudos from the new socket", func() bool { return len(h.Export().Kudos) == 1 })
 }
 
-// TestLastReceivedFollowsSlack: LastReceived reads the adapter's clock when
+// TestLastReceivedFollowsSlack: LastReceived reads the program's clock when
 // something arrives from Slack: the hello, then each envelope.
 func TestLastReceivedFollowsSlack(t *testing.T) {
 	t.Parallel()
-	var mu sync.Mutex
-	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	set := func(t time.Time) { mu.Lock(); defer mu.Unlock(); now = t }
-
+	clk := clock.NewFake(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
 	h := apptest.New(t)
+	h.Clock = clk // the program's clock, which the adapter reads
 	adapters := tuneAdapter(h, func(a *slackapp.Adapter) {
-		a.Now = clock
 		a.SilenceLimit = 24 * time.Hour // the clock jumps: keep the watchdog out of it
 	})
-	start := clock()
+	start := clk.Now()
 	h.Start()
 	a := <-adapters
 	h.Eventually("LastReceived set by the connection", func() bool { return !a.LastReceived().IsZero() })
@@ -103,7 +99,7 @@ func TestLastReceivedFollowsSlack(t *testing.T) {
 	}
 
 	later := start.Add(90 * time.Minute)
-	set(later)
+	clk.Set(later)
 	h.Command(apptest.Alice, apptest.General, "help")
 	if got := a.LastReceived(); !got.Equal(later) {
 		t.Errorf("LastReceived after a command: got %v, want %v", got, later)

@@ -19,6 +19,7 @@ import (
 	"github.com/extramile/extramile"
 	"github.com/extramile/extramile/bot"
 	"github.com/extramile/extramile/internal/apptest"
+	"github.com/extramile/extramile/internal/clock"
 	"github.com/extramile/extramile/internal/config"
 	"github.com/extramile/extramile/internal/slackfake"
 )
@@ -29,10 +30,23 @@ const (
 	removed = "reaction_removed"
 )
 
-// start returns a running harness with the kudos emoji raised_hands and clap.
-func start(t *testing.T, opts ...func(*config.Config)) *apptest.Harness {
+// now is the time on the program's clock in these tests: a fake clock that
+// does not move, so that the day a kudos counts for, in any zone, is known.
+var now = time.Date(2024, time.March, 4, 12, 30, 0, 0, time.UTC)
+
+// newHarness returns a harness (not started) whose program's clock reads now.
+func newHarness(t *testing.T, opts ...func(*config.Config)) *apptest.Harness {
 	t.Helper()
 	h := apptest.New(t, opts...)
+	h.Clock = clock.NewFake(now)
+	return h
+}
+
+// start returns a running harness with the kudos emoji raised_hands and
+// clap, on a clock reading now.
+func start(t *testing.T, opts ...func(*config.Config)) *apptest.Harness {
+	t.Helper()
+	h := newHarness(t, opts...)
 	h.Start()
 	return h
 }
@@ -152,11 +166,11 @@ func limitNotices(h *apptest.Harness, user string) []slackfake.Message {
 	return out
 }
 
-// zoneAt returns an IANA zone (Etc/GMT±N) whose wall clock now reads hour
-// o'clock (to the hour), so a test can stay clear of midnight or sit just
-// after it whenever it runs.
+// zoneAt returns an IANA zone (Etc/GMT±N) whose wall clock reads hour
+// o'clock (to the hour) at now, so a test can stay clear of midnight or sit
+// just after it.
 func zoneAt(hour int) string {
-	off := (hour - time.Now().UTC().Hour() + 24) % 24 // hours east of UTC, 0..23
+	off := (hour - now.UTC().Hour() + 24) % 24 // hours east of UTC, 0..23
 	if off > 14 {
 		off -= 24 // Etc zones span UTC-12 to UTC+14
 	}

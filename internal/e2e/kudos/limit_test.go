@@ -14,7 +14,7 @@ import (
 	"github.com/extramile/extramile/storage"
 )
 
-// giver is a person whose Slack time zone reads hour o'clock now.
+// giver is a person whose Slack time zone reads hour o'clock at now.
 func giver(h *apptest.Harness, id string, hour int) string {
 	h.Slack.AddUser(slackfake.User{ID: id, Name: "dana", RealName: "Dana Diaz", TZ: zoneAt(hour)})
 	return id
@@ -113,7 +113,7 @@ func TestDailyLimitIsTheGiversDay(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := apptest.New(t, func(c *config.Config) {
+	h := newHarness(t, func(c *config.Config) {
 		c.KudosDailyLimit = 2
 		c.Timezone = config.Zone{Location: noon} // the bot's day: 4 hours ago was today
 	})
@@ -125,7 +125,7 @@ func TestDailyLimitIsTheGiversDay(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db.Now = func() time.Time { return time.Now().Add(-4 * time.Hour) }
+	db.Now = func() time.Time { return now.Add(-4 * time.Hour) }
 	for _, g := range []string{early, late} {
 		for i := range 2 {
 			if _, err := db.AddKudos(h.Ctx(), extramile.KudosGift{Giver: g, Receivers: []string{apptest.Bob}, Channel: apptest.General,

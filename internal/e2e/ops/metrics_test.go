@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/extramile/extramile/internal/apptest"
+	"github.com/extramile/extramile/internal/clock"
 	"github.com/extramile/extramile/internal/config"
 	"github.com/extramile/extramile/internal/slackfake"
 )
@@ -119,13 +120,14 @@ func slackRecorded(srv *slackfake.Server) map[string]float64 {
 // and every Web API request by method and result as the fake Slack saw it.
 func TestMetricsCountAKnownLoad(t *testing.T) {
 	t.Parallel()
-	// A prompt due a minute ago (yearly: it never fires during the test),
-	// made up once at start.
-	due := time.Now().UTC().Add(-time.Minute)
+	// A weekly prompt due a minute ago on the program's (fake, unmoving)
+	// clock, made up once at start.
 	h := apptest.New(t, func(c *config.Config) {
-		c.PromptSchedule = fmt.Sprintf("%d %d %d %d *", due.Minute(), due.Hour(), due.Day(), int(due.Month()))
+		c.PromptSchedule = "0 10 * * MON"
 		c.Catchup = time.Hour
 	})
+	now := time.Date(2024, time.March, 4, 10, 1, 0, 0, time.UTC) // a Monday
+	h.Clock = clock.NewFake(now)
 	base := h.ServeHTTP()
 	h.Slack.RateLimitNext("chat.getPermalink", 1, 0)
 	h.Slack.FailNext("chat.getPermalink", 1, "fatal_error")
@@ -213,7 +215,7 @@ func TestMetricsCountAKnownLoad(t *testing.T) {
 	if n := value(fams, "extramile_db_write_duration_seconds"); n < stories+kudos {
 		t.Errorf("database writes observed: got %v, want at least %d", n, stories+kudos)
 	}
-	if v := value(fams, "extramile_socket_last_received_timestamp_seconds"); v < float64(due.Unix()) {
+	if v := value(fams, "extramile_socket_last_received_timestamp_seconds"); v != float64(now.Unix()) {
 		t.Errorf("socket last received: got %v", v)
 	}
 	if fams["go_goroutines"] == nil || fams["process_resident_memory_bytes"] == nil {
