@@ -492,7 +492,7 @@ func (b *Bot) postAttempt(ctx context.Context, p *post) (delivered, error) {
 			}
 			// It cannot look (a missing history scope, a conversation it
 			// cannot read): post again rather than lose the post.
-			b.log.Warn("cannot look for a post whose answer was lost; posting it again", "to", p.to, "error", err)
+			b.log.Info("cannot look for a post whose answer was lost; posting it again", "to", p.to, "error", err)
 			p.look = false
 		}
 	}
@@ -598,19 +598,16 @@ func (b *Bot) update(ctx context.Context, channel, ts string, m compose.Message)
 	return slackErr("chat.update", err)
 }
 
-// ephemeralOnce shows user an ephemeral message in channel at most once:
-// retried while Slack surely did not show it; an answer that may hide a
-// success counts as shown (an ephemeral message cannot be looked for). It
-// returns an error only when the message was not shown.
-func (b *Bot) ephemeralOnce(ctx context.Context, channel, user string, m compose.Message) error {
+// showEphemeral shows user an ephemeral message in channel, retried while
+// it fails for a reason that may pass. An ephemeral message cannot be looked
+// for (no history keeps it), so after an answer that may hide a success it
+// is shown again: ephemeral replies, seen by one person and gone on reload,
+// are the one kind of message the bot sends at least once rather than
+// exactly once. It returns an error when Slack did not show it.
+func (b *Bot) showEphemeral(ctx context.Context, channel, user string, m compose.Message) error {
 	return b.retry(ctx, dmAttempts, func(ctx context.Context) error {
 		_, err := b.api.PostEphemeralContext(ctx, channel, user, msgOptions(m)...)
-		err = slackErr("chat.postEphemeral", err)
-		if kind, _ := classify(err); kind == failAmbiguous {
-			b.log.Debug("an ephemeral message may have been shown; not showing it again", "channel", channel, "user", user, "error", err)
-			return nil
-		}
-		return err
+		return slackErr("chat.postEphemeral", err)
 	})
 }
 
@@ -619,7 +616,7 @@ func (b *Bot) ephemeralOnce(ctx context.Context, channel, user string, m compose
 // instead.
 func (b *Bot) postEphemeral(ctx context.Context, channel, user string, m compose.Message) {
 	if channel != "" {
-		err := b.ephemeralOnce(ctx, channel, user, m)
+		err := b.showEphemeral(ctx, channel, user, m)
 		if err == nil {
 			return
 		}

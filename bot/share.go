@@ -224,7 +224,7 @@ func (b *Bot) thank(ctx context.Context, s *extramile.Story) {
 // story is shared, with the link; a DM when Slack refuses the ephemeral.
 func (b *Bot) confirm(ctx context.Context, s *extramile.Story) {
 	m := compose.Confirmation(s, s.Permalink)
-	err := b.ephemeralOnce(ctx, s.Channel, s.Author, m)
+	err := b.showEphemeral(ctx, s.Channel, s.Author, m)
 	if err == nil {
 		return
 	}
