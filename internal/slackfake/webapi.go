@@ -97,10 +97,17 @@ func (s *Server) Handle(method string, h http.HandlerFunc) {
 // serveAPI answers /api/<method>.
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	name := strings.TrimPrefix(r.URL.Path, "/api/")
-	body, _ := io.ReadAll(io.LimitReader(r.Body, 8<<20))
+	body, rerr := io.ReadAll(io.LimitReader(r.Body, 8<<20))
 	req, perr := parseRequest(r, body)
 	rec := &recorder{ResponseWriter: w}
 	defer s.recordCall(name, req, r, rec)
+	if rerr != nil {
+		// The client went away mid-request (it was killed): Slack acts on
+		// no truncated request ("request_timeout: The method was called via
+		// a POST request, but the POST data was either missing or truncated").
+		writeJSON(rec, http.StatusOK, apiError("request_timeout"))
+		return
+	}
 
 	handled, after := s.injectFault(rec, name, req)
 	if handled {
