@@ -25,7 +25,9 @@ var halfSucceeded = []struct {
 	name  string
 	fault func(srv *slackfake.Server, method string)
 }{
-	{"post then 500", func(srv *slackfake.Server, method string) { srv.PostThenFailNext(method, 1, http.StatusInternalServerError) }},
+	{"post then 500", func(srv *slackfake.Server, method string) {
+		srv.PostThenFailNext(method, 1, http.StatusInternalServerError)
+	}},
 	{"post then dropped connection", func(srv *slackfake.Server, method string) { srv.PostThenDropNext(method, 1) }},
 }
 
