@@ -13,6 +13,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/extramile/extramile"
 	"github.com/extramile/extramile/bot/compose"
 	"github.com/extramile/extramile/internal/slackfake"
 )
@@ -191,5 +192,42 @@ func TestSlackTS(t *testing.T) {
 	}
 	if got := slackTS(time.Time{}); got != "0" {
 		t.Errorf("slackTS(zero): got %q", got)
+	}
+}
+
+// TestNotFoundTellsDeletedFromPrivate: Slack answers channel_not_found for
+// a private channel the bot is not in and for a deleted one. A channel the
+// bot is in, or knew as public (a public channel never hides from it), or a
+// story's channel known public when it was kept, was deleted: "not found",
+// not "invite me".
+func TestNotFoundTellsDeletedFromPrivate(t *testing.T) {
+	b := New(Options{})
+	notFound := slackErr("chat.postMessage", slack.SlackErrorResponse{Err: "channel_not_found"})
+	b.members.set("CMEMBER", true, "")
+	b.dir.channels["CPUBLIC"] = cached[*slack.Channel]{value: &slack.Channel{GroupConversation: slack.GroupConversation{Conversation: slack.Conversation{ID: "CPUBLIC"}}}, at: time.Now()}
+	for channel, want := range map[string]string{
+		"CMEMBER": compose.ReasonNotFound,
+		"CPUBLIC": compose.ReasonNotFound,
+		"GSECRET": compose.ReasonPrivate,
+	} {
+		if got := b.channelRefusal(channel, notFound); got != want {
+			t.Errorf("scheduled post in %s: got %q, want %q", channel, got, want)
+		}
+	}
+	for _, tc := range []struct {
+		story *extramile.Story
+		want  string
+	}{
+		{&extramile.Story{Channel: "CGONE"}, compose.ReasonNotFound},
+		{&extramile.Story{Channel: "GSECRET", Private: true}, compose.ReasonPrivate},
+		{&extramile.Story{Channel: "CMEMBER", Private: true}, compose.ReasonNotFound},
+		{&extramile.Story{Channel: "CPENDING", Private: true, PrivacyPending: true}, compose.ReasonPrivate},
+	} {
+		if got := b.shoutoutRefusal(tc.story, notFound); got != tc.want {
+			t.Errorf("shoutout in %s (private %v): got %q, want %q", tc.story.Channel, tc.story.Private, got, tc.want)
+		}
+	}
+	if got := b.channelRefusal("C1", slackErr("chat.postMessage", slack.SlackErrorResponse{Err: "internal_error"})); got != "" {
+		t.Errorf("an ambiguous error read as a refusal: %q", got)
 	}
 }
