@@ -328,6 +328,18 @@ type Setting struct {
 	UpdatedAt  time.Time
 }
 
+// RunClaim is what the run ledger says to a process claiming a scheduled
+// run (the post of one job in one channel, for one firing).
+type RunClaim struct {
+	// Claimed is true when the caller now owns the run.
+	Claimed bool
+	// PostStarted is when a post of the run first went out under an earlier
+	// claim whose outcome is not known (a process that died, or a run that
+	// failed): the post may be in Slack already, and the caller must look
+	// for it before posting. Zero when no post went out yet.
+	PostStarted time.Time
+}
+
 // WeekCount is how many stories were shared in one week of a digest's period.
 type WeekCount struct {
 	From, To time.Time // [From, To)

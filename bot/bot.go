@@ -42,6 +42,9 @@ type Options struct {
 	// tools; they must return quickly.
 	OnReaction func(ReactionOutcome)
 	OnPost     func(PostOutcome)
+
+	// ResponseURLTimeout bounds a reply through a response_url (default 5 s).
+	ResponseURLTimeout time.Duration
 }
 
 // Bot answers Slack. Create it with New.
@@ -63,15 +66,19 @@ type Bot struct {
 	onReaction func(ReactionOutcome)
 	onPost     func(PostOutcome)
 
-	botUserID string
-	dir       *directory
-	stop      <-chan struct{} // closed when the program stops (Start's context): retries end
-	owner     string          // this process in shoutout leases (lease.go)
-	posting   sync.Map        // story IDs whose shoutout is being posted (share.go)
-	resolving sync.Map        // channels whose privacy is being resolved (share.go)
-	pacer     postPacer       // spaces scheduled posts across jobs (jobs_pace.go)
-	tops      topCache        // leaderboards of /extramile top (topcache.go)
-	charts    sync.Mutex      // one chart drawn and uploaded at a time (jobs_chart.go)
+	responseTimeout time.Duration // bounds a response_url post (post.go)
+
+	botUserID  string
+	botID      string   // the bot's B… ID, on its messages
+	dmChannels sync.Map // user ID → the bot's DM channel with them (post.go)
+	dir        *directory
+	stop       <-chan struct{} // closed when the program stops (Start's context): retries end
+	owner      string          // this process in shoutout and run leases (lease.go)
+	posting    sync.Map        // story IDs whose shoutout is being posted (share.go)
+	resolving  sync.Map        // channels whose privacy is being resolved (share.go)
+	pacer      postPacer       // spaces scheduled posts across jobs (jobs_pace.go)
+	tops       topCache        // leaderboards of /extramile top (topcache.go)
+	charts     sync.Mutex      // one chart drawn and uploaded at a time (jobs_chart.go)
 
 	// Where the bot is a member, and joining channels (membership.go, kudoswhere.go).
 	members          membership
@@ -112,6 +119,10 @@ func New(o Options) *Bot {
 	if b.postGrace <= 0 {
 		b.postGrace = defaultPostGrace
 	}
+	b.responseTimeout = o.ResponseURLTimeout
+	if b.responseTimeout <= 0 {
+		b.responseTimeout = defaultResponseTimeout
+	}
 	if b.jobs == nil {
 		b.jobs = func() []scheduler.Entry { return nil }
 	}
@@ -136,7 +147,7 @@ func (b *Bot) Start(ctx context.Context) error {
 	if err != nil {
 		return slackErr("auth.test (check SLACK_BOT_TOKEN)", err)
 	}
-	b.botUserID = auth.UserID
+	b.botUserID, b.botID = auth.UserID, auth.BotID
 	b.stop = ctx.Done()
 	b.log.Info("signed in to Slack", "team", auth.Team, "bot_user", auth.UserID)
 	b.pruneOnce(ctx)

@@ -204,7 +204,10 @@ func (b *Bot) openStoryModal(ctx context.Context, triggerID, channel, user strin
 	if _, err := b.api.OpenViewContext(ctx, triggerID, compose.StoryModal(meta, prefill)); err != nil {
 		err = slackErr("views.open", err)
 		b.log.Error("could not open the story modal", "user", user, "error", err)
-		if slackCode(err) == "expired_trigger_id" {
+		switch slackCode(err) {
+		case "expired_trigger_id", "exchanged_trigger_id", "invalid_trigger_id":
+			// The trigger is spent, late or garbled: a new command or click
+			// brings a fresh one.
 			return extramile.Errorf(extramile.EBUSY, "That took Slack a little too long. Please try again and the form will open.")
 		}
 		return extramile.Errorf(extramile.EBUSY, "I couldn't open the story form just now. Please try again in a moment.")
@@ -258,6 +261,9 @@ func (b *Bot) quickShare(ctx context.Context, cmd slackapp.Command) compose.Mess
 	users, text := parseQuickShare(cmd.Text)
 	text = compose.FromSlack(text)
 	typed := compose.FromSlack(cmd.Text)
+	if m, ok := b.quickShareReach(ctx, cmd.ChannelID, cmd.ChannelName, typed); !ok { // subscribe.go
+		return m
+	}
 	problem := func(msg string) compose.Message { return compose.QuickShareProblem(msg, typed) }
 	if err := extramile.ValidateRecognized(users); err != nil {
 		return problem(extramile.ErrorMessage(err) + " Try `/extramile @someone what they did`.")
@@ -279,7 +285,7 @@ func (b *Bot) quickShare(ctx context.Context, cmd slackapp.Command) compose.Mess
 // settings describes what is scheduled where and when.
 func (b *Bot) settings(ctx context.Context, user string) compose.Message {
 	v := compose.SettingsView{Zone: b.loc.String(), KudosEmoji: b.emojiList, DailyLimit: b.dailyLimit, IsAdmin: b.isAdmin(ctx, user)}
-	v.Jobs = b.jobInfos()         // jobs_channels.go
+	v.Jobs = b.jobInfos()         // jobinfo.go
 	b.describeKudosWhere(ctx, &v) // kudoswhere.go
 	channels, err := b.channels(ctx)
 	if err != nil {
@@ -308,7 +314,11 @@ func (b *Bot) subscription(ctx context.Context, sub string, cmd slackapp.Command
 	if strings.HasPrefix(channel, "D") {
 		return compose.Error("Run this in the channel that should get the weekly prompts, roundups and digests, or name it: `/extramile " + sub + " #channel`.")
 	}
-	if m, ok := b.subscriptionGuard(ctx, sub, channel); ok { // jobs_channels.go
+	name := ""
+	if channel == cmd.ChannelID {
+		name = cmd.ChannelName
+	}
+	if m, ok := b.subscriptionGuard(ctx, sub, channel, name); ok { // subscribe.go
 		return m
 	}
 	if sub == "subscribe" {

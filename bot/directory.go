@@ -75,3 +75,13 @@ func (d *directory) forgetChannel(id string) {
 	delete(d.channels, id)
 	d.mu.Unlock()
 }
+
+// knownPublic reports whether conversations.info once said channel is a
+// public channel (however long ago: a public channel stays visible to the
+// bot, so a later channel_not_found means it was deleted).
+func (d *directory) knownPublic(id string) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	c, ok := d.channels[id]
+	return ok && c.value != nil && !c.value.IsPrivate && !c.value.IsMpIM && !c.value.IsIM
+}

@@ -27,6 +27,12 @@ const roundupKudosLookup = 50
 // digestTopN is how many most-recognized people a digest names.
 const digestTopN = 5
 
+// runLeaseTTL is how long a claimed scheduled post is leased to the process
+// making it: a process that died leaves it to the next start after that (at
+// once on the same host, where the bot can tell the process is gone). One
+// post takes seconds (runAttempts tries, slack-go's 429 waits included).
+const runLeaseTTL = 10 * time.Minute
+
 // kudosRun is the run ledger's "channel" for a kudos summary run as a whole
 // (each person's DM has its own entry, keyed by their user ID): the latest
 // done run starts the next run's window, so each kudos is summarized once
@@ -116,10 +122,11 @@ func (b *Bot) KudosDMJob(ctx context.Context, scheduledAt time.Time) error {
 	if !ok {
 		return nil // this run (or a later one) is done already
 	}
-	marked, err := b.store.ClaimRun(ctx, JobKudosDM, kudosRun, scheduledAt)
+	claim, err := b.store.ClaimRun(ctx, JobKudosDM, kudosRun, scheduledAt, b.owner, runLeaseTTL)
 	if err != nil {
 		return err
 	}
+	marked := claim.Claimed
 	// Look back the longest window: someone whose last DM was days ago
 	// hears about everything since then.
 	receivers, err := b.store.KudosReceivers(ctx, scheduledAt.Add(-kudosMaxWindow), scheduledAt)
@@ -170,8 +177,8 @@ func (b *Bot) sendKudosSummaries(ctx context.Context, receivers []string, from, 
 			}
 			continue
 		}
-		claimed, err := b.store.ClaimRun(ctx, JobKudosDM, user, to)
-		if err != nil || !claimed {
+		claim, err := b.store.ClaimRun(ctx, JobKudosDM, user, to, b.owner, runLeaseTTL)
+		if err != nil || !claim.Claimed {
 			if err != nil {
 				errs = append(errs, err)
 			}
@@ -179,9 +186,7 @@ func (b *Bot) sendKudosSummaries(ctx context.Context, receivers []string, from, 
 		}
 		kudos, err := b.store.KudosReceived(ctx, user, userFrom, to)
 		if err == nil && len(kudos) > 0 {
-			if !b.pacer.wait(ctx, b.pace) {
-				err = ctx.Err()
-			} else if _, err = b.post(postCtx, user, compose.KudosSummaryDM(kudos)); err != nil {
+			if _, err = b.postRun(ctx, postCtx, JobKudosDM, user, to, claim.PostStarted, compose.KudosSummaryDM(kudos)); err != nil && ctx.Err() == nil {
 				b.log.Warn("kudos summary not sent", "user", user, "error", err)
 				err = fmt.Errorf("%w to %s: %w", errSummaryFailed, user, err)
 			}
@@ -226,13 +231,16 @@ func (b *Bot) channels(ctx context.Context) ([]string, error) {
 }
 
 // fanOut posts one job's message in every channel, exactly once per
-// (job, channel, scheduledAt) thanks to the run ledger, and reports each
-// channel's post to Options.OnPost. A failing channel is logged, its admins
-// told once, and skipped; the others still get their post.
-// Posts are paced across all jobs (Options.PostInterval). When ctx ends
-// (shutdown), no new channel is claimed, a post under way gets PostGrace to
-// finish, and a claimed post not made is recorded as failed, so that the
-// catch-up at the next start makes it.
+// (job, channel, scheduledAt): the run ledger gives each post to one
+// process, and a post whose answer was lost is looked for before it is
+// posted again, by this process or, after a crash, by the one that takes
+// the run over. A channel that refuses is logged, its admins told once, and
+// skipped; the others still get their post. Posts are paced across all jobs
+// (Options.PostInterval). Each channel's post is reported to Options.OnPost.
+// When ctx ends (shutdown), no new channel is
+// claimed, a post under way gets postGrace to finish, and a claimed post not
+// made is recorded as failed, so that the catch-up at the next start makes
+// it (looking first).
 func (b *Bot) fanOut(ctx context.Context, job string, scheduledAt time.Time, build func(context.Context, string) (compose.Message, error)) error {
 	return b.fanOutThen(ctx, job, scheduledAt, build, nil)
 }
@@ -260,28 +268,28 @@ func (b *Bot) fanOutThen(ctx context.Context, job string, scheduledAt time.Time,
 			errs = append(errs, fmt.Errorf("%s stopped before %s: %w", job, ch, ctx.Err()))
 			break
 		}
-		claimed, err := b.store.ClaimRun(ctx, job, ch, scheduledAt)
+		claim, err := b.store.ClaimRun(ctx, job, ch, scheduledAt, b.owner, runLeaseTTL)
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
-		if !claimed {
+		if !claim.Claimed {
 			log.Debug("already posted (or being posted) for this run", "channel", ch)
 			continue
+		}
+		if !claim.PostStarted.IsZero() {
+			log.Info("taking over a scheduled post that may be in Slack already; looking for it first", "channel", ch, "post_started", claim.PostStarted)
 		}
 		var ts string
 		msg, err := build(ctx, ch)
 		if err == nil {
-			if b.pacer.wait(ctx, b.pace) {
-				ts, err = b.postInChannel(postCtx, ch, msg)
-			} else {
-				err = ctx.Err()
-			}
+			ts, err = b.postRun(ctx, postCtx, job, ch, scheduledAt, claim.PostStarted, msg)
 		}
 		if ferr := b.store.FinishRun(context.WithoutCancel(ctx), job, ch, scheduledAt, err); ferr != nil {
 			errs = append(errs, ferr)
 		}
-		undeliverable := err != nil && undeliverableReason(err) != ""
+		reason := b.channelRefusal(ch, err)
+		undeliverable := reason != ""
 		switch {
 		case err == nil:
 			log.Info("posted", "channel", ch)
@@ -289,8 +297,8 @@ func (b *Bot) fanOutThen(ctx context.Context, job string, scheduledAt time.Time,
 				then(postCtx, ch, ts)
 			}
 		case undeliverable:
-			log.Warn("channel cannot take scheduled posts; skipped", "channel", ch, "error", err)
-			b.tellAdminsOnce(ctx, ch, slackCode(err))
+			log.Warn("channel cannot take scheduled posts; skipped", "channel", ch, "reason", reason, "error", err)
+			b.tellAdminsOnce(ctx, ch, reason, slackCode(err))
 		default:
 			errs = append(errs, fmt.Errorf("%s in %s: %w", job, ch, err))
 		}
@@ -299,24 +307,46 @@ func (b *Bot) fanOutThen(ctx context.Context, job string, scheduledAt time.Time,
 	return errors.Join(errs...)
 }
 
-// postInChannel posts, joining a public channel first when needed, and
-// returns the post's ts.
-func (b *Bot) postInChannel(ctx context.Context, channel string, m compose.Message) (string, error) {
-	ts, err := b.post(ctx, channel, m)
-	if slackCode(err) != "not_in_channel" {
-		return ts, err
+// postRun makes the post of a claimed run exactly once, in its turn (the
+// pacer, until ctx ends), with postCtx for the calls, and returns its ts:
+// to is a channel (joined first when the bot is not in it) or a user ID (a
+// DM). The ledger learns first that the post may go out; lookFrom, when
+// set, is when an earlier claim's post may have gone out: it is looked for
+// first.
+func (b *Bot) postRun(ctx, postCtx context.Context, job, to string, scheduledAt, lookFrom time.Time, m compose.Message) (string, error) {
+	if _, err := b.store.MarkRunPosting(ctx, job, to, scheduledAt); err != nil {
+		return "", err
 	}
-	if _, _, _, jerr := b.api.JoinConversationContext(ctx, channel); jerr != nil {
-		return "", slackErr("conversations.join", jerr)
+	if !b.pacer.wait(ctx, b.pace) {
+		return "", ctx.Err()
 	}
-	b.dir.forgetChannel(channel)
-	return b.post(ctx, channel, m)
+	p := &post{to: to, msg: m, tag: runTag(job, to, scheduledAt), join: !isUser(to)}
+	if !lookFrom.IsZero() {
+		p.since, p.look = lookFrom, true
+	}
+	d, err := b.deliver(postCtx, p, runAttempts, nil)
+	return d.ts, err
+}
+
+// channelRefusal says why a channel will not take scheduled posts (err is
+// the last try's), or "" when err is no final refusal. channel_not_found is
+// read as a deleted channel when the bot is in it or knew it as public (a
+// public channel never hides from it), else as private.
+func (b *Bot) channelRefusal(channel string, err error) string {
+	reason, ok := refusal(err)
+	if !ok {
+		return ""
+	}
+	if reason == compose.ReasonNotFound && !b.members.has(channel) && !b.dir.knownPublic(channel) {
+		return compose.ReasonPrivate
+	}
+	return reason
 }
 
 // tellAdminsOnce DMs the EXTRAMILE_ADMINS once about a channel that cannot
-// take scheduled posts.
-func (b *Bot) tellAdminsOnce(ctx context.Context, channel, code string) {
-	msg := compose.ChannelProblem(channel, code)
+// take scheduled posts, for one reason (code: Slack's error code).
+func (b *Bot) tellAdminsOnce(ctx context.Context, channel, reason, code string) {
+	msg := compose.ChannelProblem(channel, reason, code)
 	for admin := range b.admins {
 		b.dmOnce(ctx, keyChannelProblemTold(channel, code, admin), admin, msg)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"strings"
 	"time"
 
@@ -12,20 +11,6 @@ import (
 
 	"github.com/extramile/extramile"
 	"github.com/extramile/extramile/bot/compose"
-)
-
-// Pacing of the bot's own retries of Slack calls that failed for a reason
-// that may pass (slack-go has already retried 429s and 5xx by then): the
-// first retry after retryFirst, then twice as long each time up to retryMax.
-const (
-	retryFirst = 500 * time.Millisecond
-	retryMax   = 5 * time.Minute
-	// dmAttempts bounds the tries of a DM, a permalink or a confirmation
-	// (about 15 s in all): they are not worth holding a shoutout back for.
-	dmAttempts = 5
-	// delayedAfter is how many failed tries of a shoutout (about 30 s) go by
-	// before its author hears that it is delayed.
-	delayedAfter = 6
 )
 
 // Time budgets of the Slack calls made before an ack (Slack waits 3 s for
@@ -136,15 +121,17 @@ func (b *Bot) resumePrivacy(ctx context.Context) {
 // confirms to the author. It is meant for a story whose shoutout is not
 // posted yet (new, resumed after a restart, or "Try again" after a channel
 // refused it); DMs and the confirmation go out once per story and person,
-// however often it runs.
+// however often it runs, and the shoutout once in Slack (deliver: when an
+// earlier post's answer was lost, here or in a process that died, the bot
+// looks for it before posting).
 //
 // A Slack failure that may pass (rate limits, Slack's own errors, the
 // network) is retried with backoff until it works or the program stops; the
-// story then stays pending and the next start resumes it. A channel that
-// cannot take the shoutout (private without the bot, archived) is recorded,
-// and the author gets a DM with their story and what to do. One story is
-// published by one call at a time: a second call meanwhile returns at once
-// with busy set.
+// story then stays pending and the next start resumes it. Every refusal is
+// final, an unknown error code too once tried a few times: it is recorded,
+// the author gets a DM with their story and what to do, and the people are
+// still thanked. One story is published by one call at a time: a second
+// call meanwhile returns at once with busy set.
 func (b *Bot) publish(ctx context.Context, s *extramile.Story) published {
 	if _, busy := b.posting.LoadOrStore(s.ID, true); busy {
 		return published{busy: true}
@@ -164,11 +151,10 @@ func (b *Bot) publish(ctx context.Context, s *extramile.Story) published {
 	defer lease.release(ctx)
 
 	ts, err := b.postShoutoutRetrying(ctx, s, lease)
-	switch reason := undeliverableReason(err); {
+	switch reason := b.shoutoutRefusal(s, err); {
 	case err == nil:
-		// Record the ts at once: the shorter the window between Slack
-		// posting and the database knowing it, the less a crash can make a
-		// resumed publish post the shoutout again. The permalink follows.
+		// Record the ts at once: until the database knows it, a resumed
+		// publish has to look for the post. The permalink follows.
 		if err := b.store.SetShoutout(ctx, s.ID, ts, ""); err != nil {
 			log.Error("shoutout posted but not recorded", "ts", ts, "error", err)
 		}
@@ -200,8 +186,9 @@ func (b *Bot) publish(ctx context.Context, s *extramile.Story) published {
 		b.thank(ctx, s)
 		return published{reason: reason}
 	default:
-		// The program is stopping, or Slack refused for a reason retrying
-		// cannot fix: the story stays pending and the next start tries again.
+		// The program is stopping, the lease went to another process, or
+		// the database failed: the story stays pending and the next start
+		// (or the other process) tries again, looking first.
 		log.Error("shoutout not posted; it stays pending and is tried again at the next start", "error", err)
 		return published{}
 	}
@@ -218,7 +205,7 @@ func (b *Bot) publish(ctx context.Context, s *extramile.Story) published {
 // published says how a publish ended.
 type published struct {
 	posted bool   // the shoutout is posted
-	reason string // why the channel cannot take it (see undeliverableReason), or ""
+	reason string // why the channel cannot take it (see shoutoutRefusal), or ""
 	busy   bool   // another publish of the story was under way
 }
 
@@ -234,159 +221,83 @@ func (b *Bot) thank(ctx context.Context, s *extramile.Story) {
 }
 
 // confirm shows the author, ephemerally in the story's channel, that their
-// story is shared, with the link; a DM when that cannot be done.
+// story is shared, with the link; a DM when Slack refuses the ephemeral.
 func (b *Bot) confirm(ctx context.Context, s *extramile.Story) {
 	m := compose.Confirmation(s, s.Permalink)
-	err := b.retry(ctx, dmAttempts, func(ctx context.Context) error {
-		_, err := b.api.PostEphemeralContext(ctx, s.Channel, s.Author, msgOptions(m)...)
-		return slackErr("chat.postEphemeral", err)
-	})
+	err := b.showEphemeral(ctx, s.Channel, s.Author, m)
 	if err == nil {
 		return
 	}
 	b.log.Debug("ephemeral confirmation failed; sending a DM instead", "story", s.ID, "error", err)
-	if err := b.retry(ctx, dmAttempts, func(ctx context.Context) error { _, err := b.post(ctx, s.Author, m); return err }); err != nil {
+	if _, err := b.post(ctx, s.Author, m); err != nil {
 		b.log.Warn("could not confirm the story to its author", "story", s.ID, "error", err)
 	}
 }
 
-// postShoutoutRetrying posts the shoutout, retrying failures that may pass.
+// postShoutoutRetrying posts the shoutout exactly once (deliver), joining a
+// public channel first if the bot is not in it, and retrying failures that
+// may pass. The database learns first that a post may go out, so that a
+// process resuming the story after a crash looks for it before posting.
 // Before each retry it checks the story is still there and still pending,
 // so a story deleted meanwhile (forget-me) is never posted, and that this
 // process still holds the lease on it.
 func (b *Bot) postShoutoutRetrying(ctx context.Context, s *extramile.Story, lease *shoutoutLease) (string, error) {
-	var ts string
-	attempt := 0
-	err := b.retry(ctx, 0, func(ctx context.Context) error {
-		attempt++
+	first, before, err := b.store.MarkShoutoutPosting(ctx, s.ID)
+	switch {
+	case extramile.ErrorCode(err) == extramile.ENOTFOUND:
+		return "", errStoryGone
+	case err != nil:
+		return "", err
+	}
+	p := &post{to: s.Channel, msg: compose.Shoutout(s, b.emojiList...), tag: shoutoutTag(s.ID), join: true}
+	if before {
+		// An earlier post's outcome is unknown: it may be in Slack.
+		p.since, p.look = first, true
+	}
+	check := func(ctx context.Context, attempt int, last error) error {
 		if lease.lost() {
 			return errLeaseLost
 		}
-		if attempt > 1 {
-			cur, err := b.store.FindStory(ctx, s.ID)
-			switch {
-			case extramile.ErrorCode(err) == extramile.ENOTFOUND:
-				return errStoryGone
-			case err != nil:
-				return err
-			case cur.ShoutoutTS != "":
-				return errStoryGone
-			}
+		cur, err := b.store.FindStory(ctx, s.ID)
+		switch {
+		case extramile.ErrorCode(err) == extramile.ENOTFOUND:
+			return errStoryGone
+		case err != nil:
+			return err
+		case cur.ShoutoutTS != "":
+			return errStoryGone
 		}
-		var err error
-		ts, err = b.postShoutout(ctx, s)
-		if err != nil && attempt == delayedAfter {
-			b.log.Warn("shoutout still not posted; telling its author", "story", s.ID, "error", err)
+		if attempt == delayedAfter+1 {
+			b.log.Warn("shoutout still not posted; telling its author", "story", s.ID, "error", last)
 			b.goBackground(ctx, func(ctx context.Context) {
 				b.dmOnce(ctx, keyDelayedTold(s.ID), s.Author, compose.Error(
 					"Your story is saved, but Slack isn't letting me post the shoutout just now. I'll keep trying, and nothing is lost."))
 			})
 		}
-		return err
-	})
-	return ts, err
+		return nil
+	}
+	if lease.lost() {
+		return "", errLeaseLost
+	}
+	d, err := b.deliver(ctx, p, 0, check)
+	return d.ts, err
 }
 
-// postShoutout posts the story's shoutout, joining a public channel first if
-// the bot is not in it yet.
-func (b *Bot) postShoutout(ctx context.Context, s *extramile.Story) (string, error) {
-	msg := compose.Shoutout(s, b.emojiList...)
-	ts, err := b.post(ctx, s.Channel, msg)
-	if slackCode(err) != "not_in_channel" {
-		return ts, err
+// shoutoutRefusal says why story s's channel will not take its shoutout
+// (err is the last try's), or "" when err is no final refusal. A private
+// channel the bot is not in and a deleted one both answer
+// channel_not_found: a channel known to be public when the story was kept,
+// or one the bot is in, was deleted (ReasonNotFound); otherwise it is read
+// as private (the advice, invite the bot, fits both).
+func (b *Bot) shoutoutRefusal(s *extramile.Story, err error) string {
+	reason, ok := refusal(err)
+	if !ok {
+		return ""
 	}
-	if _, _, _, jerr := b.api.JoinConversationContext(ctx, s.Channel); jerr != nil {
-		return "", slackErr("conversations.join", jerr)
-	}
-	b.dir.forgetChannel(s.Channel)
-	return b.post(ctx, s.Channel, msg)
-}
-
-// undeliverableReason says why a channel cannot take a shoutout, or "" when
-// the error is not about the channel (and retrying later may work). A private
-// channel the bot is not in answers channel_not_found, so that code is read
-// as "private": the advice (invite the bot, or pick another channel) fits both.
-func undeliverableReason(err error) string {
-	switch slackCode(err) {
-	case "not_in_channel", "method_not_supported_for_channel_type", "channel_not_found":
+	if reason == compose.ReasonNotFound && (s.Private || s.PrivacyPending) && !b.members.has(s.Channel) {
 		return compose.ReasonPrivate
-	case "is_archived", "channel_is_archived":
-		return compose.ReasonArchived
-	case "restricted_action", "missing_scope", "ekm_access_denied", "not_allowed_token_type", "invalid_blocks", "msg_blocks_too_long":
-		return compose.ReasonOther
 	}
-	return ""
-}
-
-// transient reports whether a failed Slack call may work if made again: a
-// rate limit, one of Slack's own errors, a 5xx or a network failure (which
-// carry no Slack error code). A stopping program is not transient.
-func transient(err error) bool {
-	if err == nil || errors.Is(err, errStoryGone) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return false
-	}
-	var se *slackError
-	if !errors.As(err, &se) {
-		return false // not a Slack call: e.g. the database
-	}
-	switch se.Code {
-	case "", "ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout":
-		return true
-	}
-	return false
-}
-
-// retry calls f until it succeeds, fails for a reason that will not pass,
-// has been tried attempts times (0: no limit), or ctx ends or the program
-// stops while it waits; it waits retryFirst, then twice as long each time up
-// to retryMax, with some jitter. It returns f's last error. A call in flight
-// is never cancelled by a stop: Slack may have done it already (a posted
-// shoutout must be recorded, or the next start would post it again).
-func (b *Bot) retry(ctx context.Context, attempts int, f func(ctx context.Context) error) error {
-	delay := retryFirst
-	for attempt := 1; ; attempt++ {
-		err := f(ctx)
-		if err == nil || !transient(err) || (attempts > 0 && attempt >= attempts) {
-			return err
-		}
-		b.log.Debug("slack call failed; retrying", "attempt", attempt, "in", delay, "error", err)
-		wait := delay + rand.N(delay/4+1) // #nosec G404 -- jitter needs no cryptographic randomness
-		t := time.NewTimer(wait)
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			t.Stop()
-			return err
-		case <-b.stop: // nil before Start: never ready
-			t.Stop()
-			return err
-		}
-		delay = min(delay*2, retryMax)
-	}
-}
-
-// dmOnce sends a DM at most once for key, so a resumed publish does not
-// thank anyone twice. Failures that may pass are retried a few times; if it
-// still fails the key is released for a later try. It returns the DM's ts
-// and the DM channel it went to ("" when it was not sent now).
-func (b *Bot) dmOnce(ctx context.Context, key onceKey, user string, m compose.Message) (channel, ts string) {
-	first, err := b.store.Once(ctx, string(key))
-	if err != nil || !first {
-		return "", ""
-	}
-	err = b.retry(ctx, dmAttempts, func(ctx context.Context) error {
-		var err error
-		channel, ts, err = b.postTo(ctx, user, m)
-		return err
-	})
-	if err != nil {
-		b.log.Warn("DM not sent", "user", user, "key", key, "error", err)
-		if transient(err) || errors.Is(err, context.Canceled) {
-			_ = b.store.ForgetOnce(context.WithoutCancel(ctx), string(key))
-		}
-		return "", ""
-	}
-	return channel, ts
+	return reason
 }
 
 // dmStory sends a DM that shows story storyID's text (dmOnce), and records

@@ -41,7 +41,8 @@ type Stories interface {
 }
 
 // Shoutouts tracks the public thank-you of each story, and which process
-// posts it (share.go, lease.go).
+// posts it (share.go, lease.go); the leases of scheduled runs share
+// LeaseHolders and BreakLeases.
 type Shoutouts interface {
 	SetShoutout(ctx context.Context, id int64, ts, permalink string) error
 	SetShoutoutFailed(ctx context.Context, id int64, reason string) error
@@ -52,6 +53,9 @@ type Shoutouts interface {
 	AbandonedShoutouts(ctx context.Context) ([]*extramile.Story, error)
 	LeaseHolders(ctx context.Context) ([]string, error)
 	BreakLeases(ctx context.Context, owner string) (int, error)
+	// MarkShoutoutPosting: a post of the shoutout may go out from now on
+	// (post.go looks for it before posting again after a crash).
+	MarkShoutoutPosting(ctx context.Context, id int64) (first time.Time, before bool, err error)
 }
 
 // Kudos records kudos given and taken back by reactions (kudos.go).
@@ -68,7 +72,8 @@ type Ledger interface {
 	Once(ctx context.Context, key string) (bool, error)
 	ForgetOnce(ctx context.Context, key string) error
 	PruneOnce(ctx context.Context, before time.Time) (int, error)
-	ClaimRun(ctx context.Context, job, channel string, scheduledAt time.Time) (bool, error)
+	ClaimRun(ctx context.Context, job, channel string, scheduledAt time.Time, owner string, ttl time.Duration) (extramile.RunClaim, error)
+	MarkRunPosting(ctx context.Context, job, channel string, scheduledAt time.Time) (time.Time, error)
 	FinishRun(ctx context.Context, job, channel string, scheduledAt time.Time, runErr error) error
 	LastRun(ctx context.Context, job, channel string) (time.Time, error)
 }

@@ -310,3 +310,29 @@ func TestOpenReadOnlyNeverWrites(t *testing.T) {
 		t.Errorf("a text file: %v, want ErrNotExtraMile", err)
 	}
 }
+
+// TestMarkShoutoutPosting: the first post of a shoutout is remembered, so a
+// process resuming it knows to look for it first; a posted or deleted
+// story's shoutout is not posted again.
+func TestMarkShoutoutPosting(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	s := mustCreateStory(t, db, t0, extramile.Story{})
+	setClock(db, t0.Add(time.Second))
+	first, before, err := db.MarkShoutoutPosting(ctx, s.ID)
+	if err != nil || before || !first.Equal(t0.Add(time.Second)) {
+		t.Fatalf("first mark: %v %v %v, want %v and no post before", first, before, err, t0.Add(time.Second))
+	}
+	setClock(db, t0.Add(time.Minute))
+	again, before, err := db.MarkShoutoutPosting(ctx, s.ID)
+	if err != nil || !before || !again.Equal(first) {
+		t.Errorf("second mark: %v %v %v, want the first time and a post before", again, before, err)
+	}
+	if err := db.SetShoutout(ctx, s.ID, "1.2", ""); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = db.MarkShoutoutPosting(ctx, s.ID)
+	wantCode(t, err, extramile.ENOTFOUND)
+	_, _, err = db.MarkShoutoutPosting(ctx, 999)
+	wantCode(t, err, extramile.ENOTFOUND)
+}

@@ -80,7 +80,7 @@ func (db *DB) AbandonedShoutouts(ctx context.Context) ([]*extramile.Story, error
 }
 
 // LeaseHolders returns the owners holding a live lease on some pending
-// shoutout.
+// shoutout or running scheduled run.
 func (db *DB) LeaseHolders(ctx context.Context) ([]string, error) {
 	tx, err := db.beginRead(ctx)
 	if err != nil {
@@ -88,8 +88,11 @@ func (db *DB) LeaseHolders(ctx context.Context) ([]string, error) {
 	}
 	defer tx.Rollback()
 
-	owners, err := queryStrings(ctx, tx, `SELECT DISTINCT lease_owner FROM stories
-		WHERE shoutout_state IN ('pending', 'failed') AND lease_owner <> '' AND lease_until > ? ORDER BY 1`, nanos(db.now()))
+	now := nanos(db.now())
+	owners, err := queryStrings(ctx, tx, `SELECT lease_owner FROM stories
+		WHERE shoutout_state IN ('pending', 'failed') AND lease_owner <> '' AND lease_until > ?
+		UNION SELECT owner FROM runs WHERE state = 'running' AND owner <> '' AND lease_until > ?
+		ORDER BY 1`, now, now)
 	if err != nil {
 		return nil, fail("lease holders", err)
 	}
@@ -97,8 +100,8 @@ func (db *DB) LeaseHolders(ctx context.Context) ([]string, error) {
 }
 
 // BreakLeases ends at once every lease owner holds (a process known to be
-// dead), so that its shoutouts can be taken over without waiting for the
-// leases to run out. It returns how many it ended.
+// dead), so that its shoutouts and scheduled runs can be taken over without
+// waiting for the leases to run out. It returns how many it ended.
 func (db *DB) BreakLeases(ctx context.Context, owner string) (int, error) {
 	tx, err := db.beginWrite(ctx)
 	if err != nil {
@@ -110,8 +113,42 @@ func (db *DB) BreakLeases(ctx context.Context, owner string) (int, error) {
 	if err != nil {
 		return 0, fail("break leases", err)
 	}
+	runs, err := execCount(ctx, tx, `UPDATE runs SET lease_until = 0 WHERE owner = ? AND state = 'running' AND lease_until > 0`, owner)
+	if err != nil {
+		return 0, fail("break leases", err)
+	}
+	n += runs
 	if err := db.commit(tx); err != nil {
 		return 0, fail("break leases", err)
 	}
 	return n, nil
+}
+
+// MarkShoutoutPosting records, just before a post of story id's shoutout
+// goes out, that it may be in Slack from now on, and returns when the first
+// such post went out: now, or an earlier time (before is true) when an
+// earlier post's outcome is unknown (the process posting it died, or it was
+// stopped meanwhile). The caller then looks for that post before posting.
+// ENOTFOUND if the story is gone or its shoutout is posted.
+func (db *DB) MarkShoutoutPosting(ctx context.Context, id int64) (first time.Time, before bool, err error) {
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return time.Time{}, false, fail("mark shoutout posting", err)
+	}
+	defer db.rollback(tx)
+
+	now := nanos(db.now())
+	var at int64
+	err = tx.QueryRowContext(ctx, `UPDATE stories SET post_started_at = CASE WHEN post_started_at = 0 THEN ? ELSE post_started_at END
+		WHERE id = ? AND shoutout_state IN ('pending', 'failed') RETURNING post_started_at`, now, id).Scan(&at)
+	switch {
+	case err == sql.ErrNoRows:
+		return time.Time{}, false, extramile.Errorf(extramile.ENOTFOUND, "The story was deleted, or its shoutout is posted.")
+	case err != nil:
+		return time.Time{}, false, fail("mark shoutout posting", err)
+	}
+	if err := db.commit(tx); err != nil {
+		return time.Time{}, false, fail("mark shoutout posting", err)
+	}
+	return fromNanos(at), at != now, nil
 }

@@ -152,14 +152,15 @@ func TestRunLedger(t *testing.T) {
 	week1 := time.Date(2025, 3, 10, 9, 0, 0, 0, time.UTC)
 	week2 := week1.AddDate(0, 0, 7)
 
+	owners := map[*DB]string{a: "host/1/a", b: "host/2/b"}
 	claim := func(db *DB, job, channel string, at time.Time, want bool) {
 		t.Helper()
-		got, err := db.ClaimRun(ctx, job, channel, at)
+		got, err := db.ClaimRun(ctx, job, channel, at, owners[db], time.Hour)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got != want {
-			t.Errorf("claim %s %s %v: got %v, want %v", job, channel, at, got, want)
+		if got.Claimed != want {
+			t.Errorf("claim %s %s %v: got %v, want %v", job, channel, at, got.Claimed, want)
 		}
 	}
 	last := func(job, channel string, want time.Time) {
@@ -175,6 +176,7 @@ func TestRunLedger(t *testing.T) {
 
 	last("prompt", "C1", time.Time{})
 	claim(a, "prompt", "C1", week1, true)
+	claim(a, "prompt", "C1", week1, false) // running here
 	claim(b, "prompt", "C1", week1, false) // running elsewhere
 	claim(b, "prompt", "C2", week1, true)  // another channel
 	claim(b, "roundup", "C1", week1, true) // another job
@@ -215,12 +217,12 @@ func TestClaimRun_Race(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			ok, err := dbs[i%2].ClaimRun(ctx, "digest", "C1", at)
+			c, err := dbs[i%2].ClaimRun(ctx, "digest", "C1", at, fmt.Sprint("host/", i), time.Hour)
 			if err != nil {
 				t.Error(err)
 				return
 			}
-			if ok {
+			if c.Claimed {
 				mu.Lock()
 				owners = append(owners, fmt.Sprint(i))
 				mu.Unlock()
@@ -231,4 +233,66 @@ func TestClaimRun_Race(t *testing.T) {
 	if len(owners) != 1 {
 		t.Errorf("owners: got %v, want exactly one", owners)
 	}
+}
+
+// TestRunTakeover: a run claimed by a process that died is taken over once
+// its lease ran out, or at once when BreakLeases ends it, and the process
+// taking it over learns when a post of it first went out.
+func TestRunTakeover(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	setClock(db, t0)
+	at := time.Date(2025, 3, 10, 9, 0, 0, 0, time.UTC)
+	claim := func(owner string) extramile.RunClaim {
+		t.Helper()
+		c, err := db.ClaimRun(ctx, "prompt", "C1", at, owner, time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	if c := claim("dead"); !c.Claimed || !c.PostStarted.IsZero() {
+		t.Fatalf("first claim: %+v", c)
+	}
+	setClock(db, t0.Add(time.Second))
+	first, err := db.MarkRunPosting(ctx, "prompt", "C1", at)
+	if err != nil || !first.Equal(t0.Add(time.Second)) {
+		t.Fatalf("mark posting: %v, %v", first, err)
+	}
+	setClock(db, t0.Add(2*time.Second))
+	if again, err := db.MarkRunPosting(ctx, "prompt", "C1", at); err != nil || !again.Equal(first) {
+		t.Errorf("mark posting again: got %v, %v; want the first time %v", again, err, first)
+	}
+	if c := claim("alive"); c.Claimed {
+		t.Fatal("claimed a run whose lease is live")
+	}
+	holders, err := db.LeaseHolders(ctx)
+	if err != nil || !reflect.DeepEqual(holders, []string{"dead"}) {
+		t.Fatalf("lease holders: %v, %v", holders, err)
+	}
+	if n, err := db.BreakLeases(ctx, "dead"); err != nil || n != 1 {
+		t.Fatalf("break leases: %d, %v", n, err)
+	}
+	c := claim("alive")
+	if !c.Claimed || !c.PostStarted.Equal(first) {
+		t.Fatalf("takeover: %+v, want claimed with the post started at %v", c, first)
+	}
+	if err := db.FinishRun(ctx, "prompt", "C1", at, nil); err != nil {
+		t.Fatal(err)
+	}
+	if holders, _ := db.LeaseHolders(ctx); len(holders) != 0 {
+		t.Errorf("lease holders after the run finished: %v", holders)
+	}
+
+	// A lease that runs out is taken over without BreakLeases.
+	week2 := at.AddDate(0, 0, 7)
+	if c, _ := db.ClaimRun(ctx, "prompt", "C1", week2, "dead", time.Minute); !c.Claimed {
+		t.Fatal("claim week 2")
+	}
+	setClock(db, t0.Add(time.Hour))
+	if c, _ := db.ClaimRun(ctx, "prompt", "C1", week2, "alive", time.Minute); !c.Claimed || !c.PostStarted.IsZero() {
+		t.Errorf("takeover after the lease ran out: %+v, want claimed, nothing posted yet", c)
+	}
+	_, err = db.MarkRunPosting(ctx, "prompt", "C9", week2)
+	wantCode(t, err, extramile.ENOTFOUND)
 }

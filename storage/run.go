@@ -15,46 +15,87 @@ const (
 	runFailed  = "failed"
 )
 
-// ClaimRun claims the scheduled run of job in channel at scheduledAt and
-// reports whether the caller now owns it: true when no one ran it yet or its
-// last attempt failed; false when it is running elsewhere or done. It is
-// atomic across processes sharing the database file. A claim whose process
-// died stays "running" (the run is skipped rather than posted twice).
-func (db *DB) ClaimRun(ctx context.Context, job, channel string, scheduledAt time.Time) (bool, error) {
+// ClaimRun claims the scheduled run of job in channel at scheduledAt for
+// owner (a process) until the clock passes now+ttl, and says whether the
+// caller now owns it: yes when no one ran it yet, its last attempt failed,
+// or the process running it died (its lease ran out, or BreakLeases ended
+// it); no when it is done, or running in a live process (this one
+// included). It is atomic across processes sharing the database file.
+func (db *DB) ClaimRun(ctx context.Context, job, channel string, scheduledAt time.Time, owner string, ttl time.Duration) (extramile.RunClaim, error) {
 	tx, err := db.beginWrite(ctx)
 	if err != nil {
-		return false, fail("claim run", err)
+		return extramile.RunClaim{}, fail("claim run", err)
 	}
 	defer db.rollback(tx)
 
 	now := db.now()
-	claimed, err := claimRun(ctx, tx, job, channel, nanos(scheduledAt), now)
+	claim, err := claimRun(ctx, tx, job, channel, nanos(scheduledAt), owner, now, now.Add(ttl))
 	if err != nil {
-		return false, fail("claim run", err)
+		return extramile.RunClaim{}, fail("claim run", err)
 	}
 	if err := db.commit(tx); err != nil {
-		return false, fail("claim run", err)
+		return extramile.RunClaim{}, fail("claim run", err)
 	}
-	return claimed, nil
+	return claim, nil
 }
 
-func claimRun(ctx context.Context, tx *sql.Tx, job, channel string, at int64, now time.Time) (bool, error) {
-	var state string
-	err := tx.QueryRowContext(ctx, `SELECT state FROM runs WHERE job = ? AND channel = ? AND scheduled_at = ?`,
-		job, channel, at).Scan(&state)
+func claimRun(ctx context.Context, tx *sql.Tx, job, channel string, at int64, owner string, now, until time.Time) (extramile.RunClaim, error) {
+	var (
+		state, holder      string
+		leaseUntil, posted int64
+	)
+	err := tx.QueryRowContext(ctx, `SELECT state, owner, lease_until, post_started_at FROM runs
+		WHERE job = ? AND channel = ? AND scheduled_at = ?`, job, channel, at).Scan(&state, &holder, &leaseUntil, &posted)
 	switch {
 	case err == sql.ErrNoRows:
-		_, err := tx.ExecContext(ctx, `INSERT INTO runs (job, channel, scheduled_at, state, claimed_at)
-			VALUES (?, ?, ?, ?, ?)`, job, channel, at, runRunning, nanos(now))
-		return err == nil, err
+		_, err := tx.ExecContext(ctx, `INSERT INTO runs (job, channel, scheduled_at, state, claimed_at, owner, lease_until)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, job, channel, at, runRunning, nanos(now), owner, nanos(until))
+		return extramile.RunClaim{Claimed: err == nil}, err
 	case err != nil:
-		return false, err
-	case state == runFailed:
-		_, err := tx.ExecContext(ctx, `UPDATE runs SET state = ?, error = '', claimed_at = ?, finished_at = 0
-			WHERE job = ? AND channel = ? AND scheduled_at = ?`, runRunning, nanos(now), job, channel, at)
-		return err == nil, err
+		return extramile.RunClaim{}, err
+	case state == runDone:
+		return extramile.RunClaim{}, nil
+	case state == runRunning && (holder == owner || leaseUntil > nanos(now)):
+		return extramile.RunClaim{}, nil // running here, or in another live process
 	}
-	return false, nil
+	// Failed, or running in a process that died: take it over.
+	if _, err := tx.ExecContext(ctx, `UPDATE runs SET state = ?, error = '', claimed_at = ?, finished_at = 0,
+		owner = ?, lease_until = ? WHERE job = ? AND channel = ? AND scheduled_at = ?`,
+		runRunning, nanos(now), owner, nanos(until), job, channel, at); err != nil {
+		return extramile.RunClaim{}, err
+	}
+	c := extramile.RunClaim{Claimed: true}
+	if posted != 0 {
+		c.PostStarted = fromNanos(posted)
+	}
+	return c, nil
+}
+
+// MarkRunPosting records, just before a post of a claimed run goes out,
+// that it may be in Slack from now on, and returns when the first such post
+// went out (now, or an earlier time kept from a claim before). ENOTFOUND if
+// the run was never claimed.
+func (db *DB) MarkRunPosting(ctx context.Context, job, channel string, scheduledAt time.Time) (time.Time, error) {
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return time.Time{}, fail("mark run posting", err)
+	}
+	defer db.rollback(tx)
+
+	var first int64
+	err = tx.QueryRowContext(ctx, `UPDATE runs SET post_started_at = CASE WHEN post_started_at = 0 THEN ? ELSE post_started_at END
+		WHERE job = ? AND channel = ? AND scheduled_at = ? RETURNING post_started_at`,
+		nanos(db.now()), job, channel, nanos(scheduledAt)).Scan(&first)
+	switch {
+	case err == sql.ErrNoRows:
+		return time.Time{}, extramile.Errorf(extramile.ENOTFOUND, "No run of %s in %s at %s was claimed.", job, channel, scheduledAt.UTC().Format(time.RFC3339))
+	case err != nil:
+		return time.Time{}, fail("mark run posting", err)
+	}
+	if err := db.commit(tx); err != nil {
+		return time.Time{}, fail("mark run posting", err)
+	}
+	return fromNanos(first), nil
 }
 
 // FinishRun records the outcome of a claimed run: done, or failed with
@@ -71,7 +112,7 @@ func (db *DB) FinishRun(ctx context.Context, job, channel string, scheduledAt ti
 	if runErr != nil {
 		state, msg = runFailed, runErr.Error()
 	}
-	res, err := tx.ExecContext(ctx, `UPDATE runs SET state = ?, error = ?, finished_at = ?
+	res, err := tx.ExecContext(ctx, `UPDATE runs SET state = ?, error = ?, finished_at = ?, owner = '', lease_until = 0
 		WHERE job = ? AND channel = ? AND scheduled_at = ?`,
 		state, msg, nanos(db.now()), job, channel, nanos(scheduledAt))
 	if err != nil {

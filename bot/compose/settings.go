@@ -146,18 +146,34 @@ func NotAdmin(action string) Message {
 		"If that should be you, ask the person who set up Extra Mile for your team.")
 }
 
-// ChannelProblem tells an admin, by DM, that a subscribed channel cannot take
-// scheduled posts, given the Slack error code of the failed post
-// ("not_in_channel", "channel_not_found", "is_archived", …), and what to do.
-func ChannelProblem(channel, code string) Message {
+// ChannelProblem tells an admin, by DM, that a channel cannot take
+// scheduled posts, why (reason: one of the Reason… constants, as for
+// Undeliverable), with Slack's error code (shown for ReasonOther), and what
+// to do.
+func ChannelProblem(channel, reason, code string) Message {
 	ch := ChannelMention(channel)
 	var what string
-	switch code {
-	case "not_in_channel", "channel_not_found", "method_not_supported_for_channel_type":
-		what = "I'm not a member of " + ch + " (it may be private), so I skipped its scheduled post. " +
+	switch reason {
+	case ReasonPrivate:
+		what = "I'm not a member of " + ch + " (it's private, or I was removed), so I skipped its scheduled post. " +
 			"Invite me with `/invite @Extra Mile` in that channel, or run `/extramile unsubscribe` there to stop scheduled posts."
-	case "is_archived", "channel_is_archived":
+	case ReasonNotFound:
+		what = "I can't find " + ch + ": it may have been deleted, or I can no longer see it, so I skipped its scheduled post. " +
+			"Nothing is posted there while it can't be found."
+	case ReasonArchived:
 		what = ch + " is archived, so I skipped its scheduled post. Nothing is posted there until it's unarchived."
+	case ReasonReadOnly:
+		what = ch + " is announcement-only: only its admins may post there, so I skipped its scheduled post. " +
+			"Let everyone post there (the channel's settings), or run `/extramile unsubscribe` there."
+	case ReasonThreadOnly:
+		what = ch + " takes replies in threads only, so I couldn't post its scheduled post. " +
+			"Allow posts in the channel (its settings), or run `/extramile unsubscribe` there."
+	case ReasonLimit:
+		what = "Slack says this workspace reached its message limit, so I skipped the scheduled post in " + ch + ". " +
+			"The next scheduled post will try again."
+	case ReasonCannotJoin:
+		what = "Slack didn't let me join " + ch + " (it has too many members, or access to it is limited), so I skipped its scheduled post. " +
+			"Invite me with `/invite @Extra Mile` in that channel, or run `/extramile unsubscribe` there."
 	default:
 		shown := ""
 		if c := escapeMax(strings.ReplaceAll(code, "`", ""), 60); c != "" {

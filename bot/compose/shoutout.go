@@ -206,17 +206,21 @@ func storySections(head, text string) []*slack.SectionBlock {
 	return out
 }
 
-// Reasons a story could not be posted, for Undeliverable.
+// Reasons a channel refused a post, for Undeliverable and ChannelProblem.
 const (
-	ReasonPrivate  = "private"   // a private channel the bot is not in
-	ReasonArchived = "archived"  // an archived channel
-	ReasonNotFound = "not_found" // deleted, or the bot cannot see it
-	ReasonOther    = "other"     // anything else
+	ReasonPrivate    = "private"     // a private channel the bot is not in
+	ReasonArchived   = "archived"    // an archived channel
+	ReasonNotFound   = "not_found"   // deleted, or the bot cannot see it
+	ReasonReadOnly   = "read_only"   // announcement-only: only admins may post
+	ReasonThreadOnly = "thread_only" // replies in threads only
+	ReasonLimit      = "limit"       // the workspace reached its message limit
+	ReasonCannotJoin = "cannot_join" // Slack did not let the bot join (too many members, limited access)
+	ReasonOther      = "other"       // anything else
 )
 
 // Undeliverable tells the person who shared a story, by DM, that it could not
-// be posted in channelID and why (reason: ReasonPrivate, ReasonArchived,
-// ReasonNotFound or anything else), what to do, and gives them the story back
+// be posted in channelID and why (reason: one of the Reason… constants), what
+// to do, and gives them the story back
 // to copy: nothing is lost. When posting there may still work (the bot can
 // be invited, or Slack may let it later) and the story has an ID, a "Try
 // again" button (ActionRetryShoutout, value: the story ID) posts the kept
@@ -237,6 +241,18 @@ func Undeliverable(s *extramile.Story, channelID, reason string) Message {
 		why = ch + " is archived, so nothing can be posted there any more. Please share it again in another channel."
 	case ReasonNotFound:
 		why = "I can't find " + ch + ": it may have been deleted, or I can't see it. Please share it again in another channel."
+	case ReasonReadOnly:
+		why = ch + " is announcement-only: only its admins may post there, so I can't. " +
+			"Ask them to let everyone post, then " + then + ", or share it in another channel."
+	case ReasonThreadOnly:
+		why = ch + " takes replies in threads only, so I can't post a shoutout there. " +
+			"Once posts are allowed there, " + then + ", or share it in another channel."
+	case ReasonLimit:
+		why = "Slack says this workspace reached its message limit, so I couldn't post it in " + ch + ". " +
+			"Please " + then + " later, or share it in another channel."
+	case ReasonCannotJoin:
+		why = "Slack didn't let me join " + ch + " (it has too many members, or access to it is limited). " +
+			"Invite me with `/invite @Extra Mile` in that channel, then " + then + "."
 	default:
 		why = "Slack didn't let me post it in " + ch + " just now. Please " + then + " in a moment, or share it in another channel."
 	}

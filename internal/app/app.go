@@ -52,6 +52,9 @@ type Main struct {
 	// Observer hears what became of reactions, scheduled runs and posts,
 	// and unreadable envelopes (test hook).
 	Observer Observer
+	// ResponseURLTimeout bounds the bot's replies through a response_url
+	// (default 5 s; test hook: tests make it short).
+	ResponseURLTimeout time.Duration
 
 	db *storage.DB
 }
@@ -85,12 +88,11 @@ func (m *Main) Run(ctx context.Context) error {
 	met := metrics.New()
 	db.ObserveWrite = met.DBWrite
 
+	// slack-go retries 429s, and 5xx and broken connections except on the
+	// calls that create a message, where the bot looks before posting again
+	// (bot.RetryHandlers).
 	retry := slack.RetryConfig{MaxRetries: 4, RetryAfterDuration: 30 * time.Second, BackoffInitial: 200 * time.Millisecond, BackoffMax: 10 * time.Second, BackoffJitter: 100 * time.Millisecond}
-	retry.Handlers = []slack.RetryHandler{
-		slack.NewConnectionErrorRetryHandler(),
-		slack.NewRateLimitErrorRetryHandler(retry),
-		slack.NewServerErrorRetryHandler(retry),
-	}
+	retry.Handlers = bot.RetryHandlers(retry)
 	api := slack.New(cfg.Slack.BotToken, append([]slack.Option{
 		slack.OptionAPIURL(cfg.Slack.APIURL),
 		slack.OptionAppLevelToken(cfg.Slack.AppToken),
@@ -105,6 +107,7 @@ func (m *Main) Run(ctx context.Context) error {
 		KudosEmoji: cfg.KudosEmoji, DailyLimit: cfg.KudosDailyLimit, Admins: cfg.Admins,
 		Jobs: sched.Entries, Logger: log.With("component", "bot"), Now: now, ChannelPace: m.ChannelPace, Metrics: met,
 		PostGrace: tm.postGrace, OnReaction: obs.Reaction, OnPost: obs.Post,
+		ResponseURLTimeout: m.ResponseURLTimeout,
 	})
 	for _, j := range []scheduler.Job{
 		{Name: bot.JobPrompt, Spec: cfg.PromptSchedule, Run: b.PromptJob},

@@ -24,6 +24,10 @@ type Message struct {
 	Deleted     bool // removed by chat.delete
 	Reactions   []Reaction
 	Files       []string // IDs of the files it shares (files.completeUploadExternal)
+	// Metadata is the message metadata chat.postMessage was given ({"event_type":…,
+	// "event_payload":{…}}), nil when none; conversations.history returns it with
+	// include_all_metadata.
+	Metadata json.RawMessage
 }
 
 // Reaction is one emoji on a message and who added it.
@@ -64,6 +68,9 @@ func copyMessage(m *Message) Message {
 	c.Blocks = append(json.RawMessage(nil), m.Blocks...)
 	if m.Blocks == nil {
 		c.Blocks = nil
+	}
+	if m.Metadata != nil {
+		c.Metadata = append(json.RawMessage(nil), m.Metadata...)
 	}
 	c.Reactions = copyReactions(m.Reactions)
 	c.Files = append([]string(nil), m.Files...)
@@ -183,6 +190,38 @@ func first(p map[string][]string, k string) string {
 	return ""
 }
 
+// messageMetadata reads chat.postMessage's "metadata": a JSON object with a non-empty
+// event_type and an event_payload object ("Using message metadata",
+// https://docs.slack.dev/messaging/message-metadata). Anything else answers
+// invalid_metadata_format ("Invalid metadata format provided", in chat.postMessage's errors).
+func messageMetadata(p map[string][]string) (json.RawMessage, obj) {
+	raw := first(p, "metadata")
+	if raw == "" {
+		return nil, nil
+	}
+	var m struct {
+		EventType    string          `json:"event_type"`
+		EventPayload json.RawMessage `json:"event_payload"`
+	}
+	var payload map[string]any
+	if json.Unmarshal([]byte(raw), &m) != nil || m.EventType == "" || json.Unmarshal(m.EventPayload, &payload) != nil || payload == nil {
+		return nil, apiError("invalid_metadata_format")
+	}
+	return json.RawMessage(raw), nil
+}
+
+// restricted says why a channel's posting rules refuse a post (thread_ts "" for a top-level
+// one), or "".
+func restricted(c Channel, threadTS string) string {
+	switch {
+	case c.ReadOnly:
+		return "restricted_action_read_only_channel"
+	case c.ThreadOnly && threadTS == "":
+		return "restricted_action_thread_only_channel"
+	}
+	return ""
+}
+
 // chatPostMessage posts to a channel, by ID or name, or to a user's DM.
 func (s *Server) chatPostMessage(req *request) obj {
 	s.mu.Lock()
@@ -191,11 +230,18 @@ func (s *Server) chatPostMessage(req *request) obj {
 	if code != "" {
 		return apiError(code)
 	}
+	if code := restricted(s.channels[ch], req.params.Get("thread_ts")); code != "" {
+		return apiError(code)
+	}
 	blocks, bad := messageContent(req.params, true)
 	if bad != nil {
 		return bad
 	}
-	m := &Message{Channel: ch, TS: s.nextTS(), ThreadTS: req.params.Get("thread_ts"), User: s.cfg.botUserID, Text: req.params.Get("text"), Blocks: blocks}
+	meta, bad := messageMetadata(req.params)
+	if bad != nil {
+		return bad
+	}
+	m := &Message{Channel: ch, TS: s.nextTS(), ThreadTS: req.params.Get("thread_ts"), User: s.cfg.botUserID, Text: req.params.Get("text"), Blocks: blocks, Metadata: meta}
 	s.messages = append(s.messages, m)
 	return obj{"ok": true, "channel": ch, "ts": m.TS, "message": s.messageJSON(m)}
 }

@@ -86,9 +86,9 @@ func (s *Server) conversationsJoin(req *request) obj {
 	switch {
 	case !ok && strings.HasPrefix(id, "D"):
 		return apiError("method_not_supported_for_channel_type")
-	case !ok, c.IsPrivate && !c.BotIsMember:
+	case !ok, (c.IsPrivate || c.IsMpIM) && !c.BotIsMember:
 		return apiError("channel_not_found")
-	case c.IsPrivate:
+	case c.IsPrivate, c.IsMpIM:
 		return apiError("method_not_supported_for_channel_type")
 	case c.IsArchived:
 		return apiError("is_archived")
@@ -148,7 +148,7 @@ func (s *Server) conversationsList(req *request) obj {
 	var all []obj
 	for _, c := range s.sortedChannels() {
 		switch {
-		case c.IsPrivate && (!private || !c.BotIsMember), !c.IsPrivate && !public, exclude && c.IsArchived:
+		case c.IsMpIM, c.IsPrivate && (!private || !c.BotIsMember), !c.IsPrivate && !public, exclude && c.IsArchived:
 			continue
 		}
 		all = append(all, s.channelJSON(c))

@@ -16,12 +16,41 @@ type User struct {
 	IsAdmin, IsOwner       bool
 }
 
-// Channel is a public or private channel. BotIsMember decides what the bot may do there:
-// post (else not_in_channel, or channel_not_found when private) and see a private channel at all.
+// Channel is a public or private channel, or a group DM. BotIsMember decides what the bot may
+// do there: post (else not_in_channel, or channel_not_found when private) and see a private
+// channel at all.
 type Channel struct {
 	ID, Name              string
 	IsPrivate, IsArchived bool
 	BotIsMember           bool
+	// IsMpIM makes it a group DM (a multi-person DM, "mpim"): private, and a bot is never
+	// in one (it cannot be invited), so it cannot post there or look it up (channel_not_found),
+	// conversations.info needs mpim:read, conversations.join answers
+	// method_not_supported_for_channel_type, and a slash command typed there carries the
+	// group DM's name, "mpdm-…" (see mpimName).
+	IsMpIM bool
+	// ReadOnly is an announcement-only channel, where only admins may post:
+	// chat.postMessage answers restricted_action_read_only_channel ("Cannot post any message
+	// into a read-only channel", https://docs.slack.dev/reference/methods/chat.postMessage).
+	ReadOnly bool
+	// ThreadOnly is a channel that takes replies only: a top-level chat.postMessage answers
+	// restricted_action_thread_only_channel ("Cannot post top-level messages into a
+	// thread-only channel", same page).
+	ThreadOnly bool
+}
+
+// mpimName is a group DM's name as Slack gives it, "mpdm-alice--bob--carol-1" (the
+// channel_name of a slash command typed in one, as in a command payload a Slack app received:
+// "channel_name": "mpdm-jo9347--junhee20park--jo8842-1"). A Name without the prefix gets it.
+func mpimName(c Channel) string {
+	if strings.HasPrefix(c.Name, "mpdm-") {
+		return c.Name
+	}
+	name := c.Name
+	if name == "" {
+		name = strings.ToLower(c.ID)
+	}
+	return "mpdm-" + name + "-1"
 }
 
 // AddUser adds a user to the directory. It panics on an empty or already used ID (use SetUser to replace).
@@ -68,6 +97,19 @@ func (s *Server) SetChannel(c Channel) {
 		panic("slackfake: SetChannel: no channel " + c.ID + " (use AddChannel)")
 	}
 	s.channels[c.ID] = c
+}
+
+// DeleteChannel deletes a channel, as a workspace admin can: from then on every method answers
+// channel_not_found for it ("Value passed for channel was invalid"), as for a channel the bot
+// cannot see. Slack keeps no trace a bot can read. It panics if the channel does not exist.
+func (s *Server) DeleteChannel(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.channels[id]; !ok {
+		panic("slackfake: DeleteChannel: no channel " + id)
+	}
+	delete(s.channels, id)
+	s.notify()
 }
 
 // User returns a user from the directory.
@@ -128,7 +170,7 @@ func (s *Server) postTarget(id string) (string, string) {
 // postable says why the bot cannot post in c ("" when it can).
 func postable(c Channel) string {
 	switch {
-	case c.IsPrivate && !c.BotIsMember:
+	case (c.IsPrivate || c.IsMpIM) && !c.BotIsMember:
 		return "channel_not_found"
 	case c.IsArchived:
 		return "is_archived"
@@ -153,7 +195,7 @@ func dmable(u User) string {
 // DM with an existing user). s.mu must be held.
 func (s *Server) visible(id string) (Channel, User, string) {
 	if c, ok := s.channels[id]; ok {
-		if c.IsPrivate && !c.BotIsMember {
+		if (c.IsPrivate || c.IsMpIM) && !c.BotIsMember {
 			return Channel{}, User{}, "channel_not_found"
 		}
 		return c, User{}, ""
@@ -167,7 +209,10 @@ func (s *Server) visible(id string) (Channel, User, string) {
 // channelName is what Slack puts in channel_name of a slash command or interaction. s.mu must be held.
 func (s *Server) channelName(id string) string {
 	if c, ok := s.channels[id]; ok {
-		if c.IsPrivate {
+		switch {
+		case c.IsMpIM:
+			return mpimName(c)
+		case c.IsPrivate:
 			return "privategroup"
 		}
 		return c.Name
@@ -246,15 +291,19 @@ func (s *Server) userJSON(u User) obj {
 
 // channelJSON renders c the way conversations.info does.
 func (s *Server) channelJSON(c Channel) obj {
+	name := c.Name
+	if c.IsMpIM {
+		name = mpimName(c)
+	}
 	return obj{
 		"id":                    c.ID,
-		"name":                  c.Name,
-		"name_normalized":       c.Name,
-		"is_channel":            true,
+		"name":                  name,
+		"name_normalized":       name,
+		"is_channel":            !c.IsMpIM,
 		"is_group":              false,
 		"is_im":                 false,
-		"is_mpim":               false,
-		"is_private":            c.IsPrivate,
+		"is_mpim":               c.IsMpIM,
+		"is_private":            c.IsPrivate || c.IsMpIM,
 		"is_archived":           c.IsArchived,
 		"is_general":            c.Name == "general",
 		"is_member":             c.BotIsMember,

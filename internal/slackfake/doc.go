@@ -24,6 +24,14 @@
 //     slack-go decodes (and the documented examples under testdata/shapes).
 //   - Posting rules: a public channel the bot is not in answers not_in_channel, a private one
 //     channel_not_found, an archived one is_archived; a user ID posts in the bot's DM ("D"+ID).
+//     An announcement-only channel (Channel.ReadOnly) answers restricted_action_read_only_channel,
+//     a thread-only one (ThreadOnly) restricted_action_thread_only_channel; a group DM
+//     (IsMpIM) cannot take the bot at all; a deleted channel (DeleteChannel) is channel_not_found.
+//     chat.postMessage keeps message metadata, and conversations.history (newest first, oldest,
+//     latest, limit, cursor) returns it with include_all_metadata.
+//   - Half-succeeded calls: PostThenFailNext and PostThenDropNext let a call take effect, then
+//     answer a 5xx or drop the connection, as Slack warns may happen; HoldAnswerNext holds the
+//     answer of a call that took effect.
 //   - Membership: events come only from conversations the bot is a member of. Send refuses a
 //     reaction, message or member event in a channel the bot is not in (ErrBotNotMember), as
 //     Slack never sends it. The bot's memberships change as in Slack, each with the event Slack
@@ -37,8 +45,10 @@
 //     text 3000, 10 fields of 2000, header 150, context 10 elements, actions 25, button text 75 and
 //     value 2000, 100 options of text 75 and value 150, IDs 255, unique block_ids, modal title,
 //     submit and close 24, private_metadata 3000, views up to 250 kB.
-//   - A trigger_id works once, for 3 s from when the envelope carrying it goes out; a response_url
-//     works 5 times. Payload builders issue both, so tests exercise the same rules as production.
+//   - A trigger_id works once, for 3 s from when the envelope carrying it goes out (then
+//     exchanged_trigger_id, expired_trigger_id; one never issued: invalid_trigger_id); a
+//     response_url works 5 times. Payload builders issue both, so tests exercise the same rules
+//     as production.
 //   - File uploads in Slack's current flow (files.go): files.getUploadURLExternal hands out an
 //     upload URL on the fake's own host, the bytes are POSTed there (raw or multipart; MethodUpload
 //     in Calls and faults), files.completeUploadExternal shares the file in a channel, a DM or a
@@ -56,8 +66,10 @@
 //   - No automatic redelivery of unacked events_api envelopes: a test redelivers with Send and
 //     WithRetry (and the same event_id). No 3 s ack deadline is enforced; Ack.Sent and Ack.Received
 //     let a test check it.
-//   - A trigger_id that was never issued or was already used answers expired_trigger_id.
 //   - A response_url post is recorded (Calls("response_url")) but does not change stored messages.
+//   - Refusals that depend on a workspace's plan or an organisation's policy (message_limit_exceeded,
+//     team_access_not_granted, too_many_members, channel_is_limited_access, …) are not modelled:
+//     a test injects them with FailNext.
 //   - Rate limits apply only where a test sets them (RateLimitNext, SetRateLimit); there are no
 //     tiers. Missing tokens answer invalid_auth (Slack says not_authed); a bot token on
 //     apps.connections.open or an app token elsewhere answers not_allowed_token_type.
@@ -65,9 +77,9 @@
 //     chat.update, chat.delete, chat.getPermalink, reactions.get, views.open, views.push,
 //     views.update, views.publish, users.info, users.list, users.conversations (the bot's own;
 //     public and private channels, not DMs), conversations.info, conversations.join,
-//     conversations.open (one user), conversations.list, files.getUploadURLExternal,
-//     files.completeUploadExternal. Anything else answers unknown_method unless a test installs
-//     a handler with Handle.
+//     conversations.open (one user), conversations.list, conversations.history,
+//     files.getUploadURLExternal, files.completeUploadExternal. Anything else answers
+//     unknown_method unless a test installs a handler with Handle.
 //   - File uploads: an upload URL takes any bytes (no check against the announced length);
 //     completing an unknown or not-yet-uploaded file answers file_not_found; thread_ts is not
 //     checked against the channel's messages.

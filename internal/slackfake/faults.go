@@ -1,6 +1,7 @@
 package slackfake
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 	"net/http"
@@ -13,11 +14,16 @@ import (
 type fault struct {
 	n          int
 	code       string // FailNext
-	status     int    // ServerErrorNext
+	status     int    // ServerErrorNext, PostThenFailNext
 	retryAfter int    // RateLimitNext (seconds)
 	rateLimit  bool
-	hold       chan struct{} // HoldNext: closed to let the call through
-	arrived    chan struct{} // HoldNext: closed when the call arrives
+	hold       chan struct{} // HoldNext, HoldAnswerNext: closed to let the call (or its answer) through
+	arrived    chan struct{} // HoldNext, HoldAnswerNext: closed when the call arrives (or took effect)
+	// after: the call takes effect first (PostThenFailNext, PostThenDropNext,
+	// HoldAnswerNext), then status is answered, the connection dropped, or the
+	// answer held.
+	after bool
+	drop  bool // PostThenDropNext
 }
 
 // FailNext makes the next n calls of method answer HTTP 200 {"ok":false,"error":errCode}.
@@ -46,6 +52,39 @@ func (s *Server) ServerErrorNext(method string, n int, status int) {
 // one's post is under way.
 func (s *Server) HoldNext(method string) (arrived <-chan struct{}, release func()) {
 	f := &fault{n: 1, hold: make(chan struct{}), arrived: make(chan struct{})}
+	s.addFault(method, f)
+	var once sync.Once
+	return f.arrived, func() { once.Do(func() { close(f.hold) }) }
+}
+
+// Half-succeeded calls. Slack documents that a call answered with
+// fatal_error or internal_error may have taken effect ("It's possible some
+// aspect of the operation succeeded before the error was raised", on every
+// method's page, e.g. https://docs.slack.dev/reference/methods/chat.postMessage),
+// and so may one whose answer never arrives (a 5xx from a proxy, a timeout,
+// a dropped connection): the faults below make the call take effect, then
+// fail its answer, so that a test can show a poster does not post twice.
+
+// PostThenFailNext makes the next n calls of method take effect as usual (a
+// chat.postMessage stores its message), then answer the HTTP status (e.g.
+// 500, 503) with an HTML body instead of the result, as ServerErrorNext does.
+func (s *Server) PostThenFailNext(method string, n int, status int) {
+	s.addFault(method, &fault{n: n, status: status, after: true})
+}
+
+// PostThenDropNext makes the next n calls of method take effect as usual,
+// then close the connection without any answer (the client reads EOF). The
+// call is recorded with Status 0.
+func (s *Server) PostThenDropNext(method string, n int) {
+	s.addFault(method, &fault{n: n, drop: true, after: true})
+}
+
+// HoldAnswerNext makes the next call of method take effect as usual, then
+// holds its answer until release is called or the server closes; arrived is
+// closed once the call took effect. It lets a test stop a process between a
+// post reaching Slack and the process learning of it (SIGKILL, then release).
+func (s *Server) HoldAnswerNext(method string) (arrived <-chan struct{}, release func()) {
+	f := &fault{n: 1, hold: make(chan struct{}), arrived: make(chan struct{}), after: true}
 	s.addFault(method, f)
 	var once sync.Once
 	return f.arrived, func() { once.Do(func() { close(f.hold) }) }
@@ -139,8 +178,9 @@ func (s *Server) overLimit(method, channel string) (int, bool) {
 	return max(wait, 1), true
 }
 
-// injectFault answers the call with an injected fault or the rate limiter, if either applies.
-func (s *Server) injectFault(w http.ResponseWriter, method string, req *request) bool {
+// injectFault answers the call with an injected fault or the rate limiter, if either applies
+// (handled), or returns the fault that must act once the call took effect (after), if any.
+func (s *Server) injectFault(w http.ResponseWriter, method string, req *request) (handled bool, after *fault) {
 	s.mu.Lock()
 	f := s.takeFault(method)
 	retryAfter, limited := 0, false
@@ -158,26 +198,96 @@ func (s *Server) injectFault(w http.ResponseWriter, method string, req *request)
 	}
 	s.mu.Unlock()
 
+	if f != nil && f.after {
+		return false, f
+	}
 	if f != nil && f.hold != nil {
 		close(f.arrived)
 		select {
 		case <-f.hold:
 		case <-s.done:
 		}
-		return false
+		return false, nil
 	}
 	switch {
 	case limited:
 		w.Header().Set("Retry-After", strconv.Itoa(retryAfter))
 		writeJSON(w, http.StatusTooManyRequests, apiError("ratelimited"))
 	case f == nil:
-		return false
+		return false, nil
 	case f.status != 0:
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.WriteHeader(f.status)
-		_, _ = fmt.Fprintf(w, "<html><body><h1>%d %s</h1></body></html>\n", f.status, http.StatusText(f.status))
+		writeServerError(w, f.status)
 	default:
 		writeJSON(w, http.StatusOK, apiError(f.code))
 	}
-	return true
+	return true, nil
+}
+
+// writeServerError answers an HTTP error status with an HTML body, as Slack's front end does.
+func writeServerError(w http.ResponseWriter, status int) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = fmt.Fprintf(w, "<html><body><h1>%d %s</h1></body></html>\n", status, http.StatusText(status))
+}
+
+// answerAfter ends a call that took effect (its answer is in answered) the way
+// fault f says: an error status, a dropped connection, or the answer held
+// until released. rec is the client's writer.
+func (s *Server) answerAfter(rec *recorder, f *fault, answered *bufferedAnswer) {
+	switch {
+	case f.drop:
+		rec.dropped = true
+		if hj, ok := rec.ResponseWriter.(http.Hijacker); ok {
+			if conn, _, err := hj.Hijack(); err == nil {
+				_ = conn.Close()
+				return
+			}
+		}
+		panic(http.ErrAbortHandler) // the server closes the connection without an answer
+	case f.status != 0:
+		writeServerError(rec, f.status)
+	default: // HoldAnswerNext
+		close(f.arrived)
+		select {
+		case <-f.hold:
+		case <-s.done:
+		}
+		answered.writeTo(rec)
+	}
+}
+
+// bufferedAnswer keeps an answer written by a method, to be sent (or not) later.
+type bufferedAnswer struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func newBufferedAnswer() *bufferedAnswer { return &bufferedAnswer{header: http.Header{}} }
+
+func (b *bufferedAnswer) Header() http.Header { return b.header }
+
+func (b *bufferedAnswer) WriteHeader(code int) {
+	if b.status == 0 {
+		b.status = code
+	}
+}
+
+func (b *bufferedAnswer) Write(p []byte) (int, error) {
+	if b.status == 0 {
+		b.status = http.StatusOK
+	}
+	return b.body.Write(p)
+}
+
+// writeTo sends the kept answer to w.
+func (b *bufferedAnswer) writeTo(w http.ResponseWriter) {
+	for k, v := range b.header {
+		w.Header()[k] = v
+	}
+	if b.status == 0 {
+		b.status = http.StatusOK
+	}
+	w.WriteHeader(b.status)
+	_, _ = w.Write(b.body.Bytes())
 }

@@ -134,8 +134,8 @@ func (s *Server) serveUpload(w http.ResponseWriter, r *http.Request) {
 	rec := &recorder{ResponseWriter: w}
 	defer s.recordCall(MethodUpload, req, r, rec)
 
-	if s.injectFault(rec, MethodUpload, req) {
-		return
+	if handled, _ := s.injectFault(rec, MethodUpload, req); handled {
+		return // half-succeeded faults do not apply to uploads
 	}
 	if r.Method != http.MethodPost {
 		http.Error(rec, "method not allowed", http.StatusMethodNotAllowed)

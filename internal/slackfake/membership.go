@@ -165,6 +165,9 @@ func (s *Server) InviteBot(ctx context.Context, channel, inviter string) (string
 	case c.IsArchived:
 		s.mu.Unlock()
 		return "", fmt.Errorf("invite the bot: %s is archived", channel)
+	case c.IsMpIM:
+		s.mu.Unlock()
+		return "", fmt.Errorf("invite the bot: %s is a group DM, and Slack adds no app to one", channel)
 	case c.BotIsMember:
 		s.mu.Unlock()
 		return "", fmt.Errorf("invite the bot: already in %s", channel)
@@ -213,7 +216,7 @@ func (s *Server) CreateChannel(ctx context.Context, c Channel, creator string) (
 		return "", errors.New("create channel: the bot is not in a channel someone else creates (use InviteBot after)")
 	}
 	s.AddChannel(c)
-	if c.IsPrivate {
+	if c.IsPrivate || c.IsMpIM {
 		return "", nil
 	}
 	s.mu.Lock()
@@ -245,7 +248,7 @@ func (s *Server) usersConversations(req *request) obj {
 	var all []obj
 	for _, c := range s.sortedChannels() {
 		switch {
-		case !c.BotIsMember, c.IsPrivate && !private, !c.IsPrivate && !public, exclude && c.IsArchived:
+		case !c.BotIsMember, c.IsMpIM, c.IsPrivate && !private, !c.IsPrivate && !public, exclude && c.IsArchived:
 			continue
 		}
 		j := s.channelJSON(c)

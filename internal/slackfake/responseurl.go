@@ -26,8 +26,8 @@ func (s *Server) serveResponseURL(w http.ResponseWriter, r *http.Request) {
 	rec := &recorder{ResponseWriter: w}
 	defer s.recordCall(name, req, r, rec)
 
-	if s.injectFault(rec, name, req) {
-		return
+	if handled, _ := s.injectFault(rec, name, req); handled {
+		return // half-succeeded faults do not apply to response_url
 	}
 	s.mu.Lock()
 	h := s.handlers[name]

@@ -17,7 +17,8 @@ import (
 // DefaultBotScopes are the scopes the fake grants the bot token unless told
 // otherwise: those of the project's manifest.yml (a test checks).
 func DefaultBotScopes() []string {
-	return []string{"commands", "chat:write", "channels:join", "channels:read", "groups:read", "users:read", "reactions:read", "files:write"}
+	return []string{"commands", "chat:write", "channels:join", "channels:read", "groups:read",
+		"channels:history", "groups:history", "im:write", "im:history", "users:read", "reactions:read", "files:write"}
 }
 
 // appTokenScopes are the app-level token's scopes: Socket Mode needs
@@ -26,8 +27,8 @@ const appTokenScopes = "connections:write"
 
 // methodScopes maps the methods the fake enforces to the bot scope each
 // needs, from the "Compatible API methods" of Slack's scope reference pages
-// (https://docs.slack.dev/reference/scopes/<scope>). conversations.info
-// depends on the conversation (neededScope). Methods not listed, such as
+// (https://docs.slack.dev/reference/scopes/<scope>). conversations.info and
+// conversations.history depend on the conversation (neededScope). Methods not listed, such as
 // auth.test, chat.getPermalink and views.*, need no scope.
 var methodScopes = map[string]string{
 	"chat.postMessage":   "chat:write",
@@ -62,23 +63,30 @@ func (s *Server) SetBotScopes(scopes ...string) {
 
 // neededScope is the scope a call of method needs ("" for none). s.mu must
 // be held. conversations.info needs channels:read for a public channel,
-// groups:read for a private one and im:read for a DM ("Using the
-// Conversations API", https://docs.slack.dev/apis/web-api/using-the-conversations-api).
+// groups:read for a private one, mpim:read for a group DM and im:read for a
+// DM ("Using the Conversations API",
+// https://docs.slack.dev/apis/web-api/using-the-conversations-api);
+// conversations.history needs channels:history, groups:history,
+// mpim:history or im:history the same way (its reference page's scopes).
 func (s *Server) neededScope(method string, req *request) string {
-	if method != "conversations.info" {
+	kind := map[string]string{"conversations.info": "read", "conversations.history": "history"}[method]
+	if kind == "" {
 		return methodScopes[method]
 	}
 	id := req.params.Get("channel")
 	if c, ok := s.channels[id]; ok {
-		if c.IsPrivate {
-			return "groups:read"
+		switch {
+		case c.IsMpIM:
+			return "mpim:" + kind
+		case c.IsPrivate:
+			return "groups:" + kind
 		}
-		return "channels:read"
+		return "channels:" + kind
 	}
 	if _, ok := s.dmUser(id); ok {
-		return "im:read"
+		return "im:" + kind
 	}
-	return "channels:read"
+	return "channels:" + kind
 }
 
 // checkScopes sets X-OAuth-Scopes for a call with a valid token and returns

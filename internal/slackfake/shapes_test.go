@@ -115,3 +115,27 @@ func TestWebAPIShapesMatchSlack(t *testing.T) {
 	}
 	assertShape(t, "chat.getPermalink", link, loadShape(t, "web_chat_getPermalink_SHAPE.json"))
 }
+
+func TestHistoryShapeMatchesSlack(t *testing.T) {
+	srv := withDirectory(New(t))
+	ctx := testCtx(t)
+	for range 2 {
+		var posted map[string]any
+		if err := rawCall(ctx, srv, "chat.postMessage", "xoxb-test", map[string]string{
+			"channel": "C1", "text": "hi", "metadata": `{"event_type":"task_created","event_payload":{"id":"TK-2132"}}`,
+		}, &posted); err != nil || posted["ok"] != true {
+			t.Fatalf("post: %v %v", posted, err)
+		}
+	}
+	var h map[string]any
+	if err := rawCall(ctx, srv, "conversations.history", "xoxb-test", map[string]string{"channel": "C1", "limit": "1", "include_all_metadata": "true"}, &h); err != nil {
+		t.Fatal(err)
+	}
+	assertShape(t, "conversations.history", h, loadShape(t, "web_conversations_history_docs.json"))
+	msgs, _ := h["messages"].([]any)
+	if len(msgs) != 1 {
+		t.Fatalf("messages: %v", h["messages"])
+	}
+	msg, _ := msgs[0].(map[string]any)
+	assertShape(t, "a message with metadata", msg, loadShape(t, "web_message_metadata_docs.json"))
+}

@@ -54,11 +54,16 @@ func (s *Server) issueTrigger(user, viewID string) string {
 	return id
 }
 
-// useTrigger exchanges a trigger_id. s.mu must be held.
+// useTrigger exchanges a trigger_id. s.mu must be held. The errors are views.open's and
+// views.push's (https://docs.slack.dev/reference/methods/views.open): invalid_trigger_id for one
+// never issued, exchanged_trigger_id for one used already, expired_trigger_id past its 3 s.
 func (s *Server) useTrigger(id string) (*trigger, string) {
 	t, ok := s.triggers[id]
-	if !ok || t.used {
-		return nil, "expired_trigger_id"
+	switch {
+	case !ok:
+		return nil, "invalid_trigger_id"
+	case t.used:
+		return nil, "exchanged_trigger_id"
 	}
 	if ttl := s.cfg.triggerTTL; ttl > 0 && s.now().Sub(t.issued) > ttl {
 		return nil, "expired_trigger_id"

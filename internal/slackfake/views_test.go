@@ -47,11 +47,11 @@ func TestViewsOpenTriggers(t *testing.T) {
 		t.Errorf("Views: got %+v", views)
 	}
 
-	if _, err := api.OpenViewContext(ctx, trigger, modal("Again", 1)); slackCode(err) != "expired_trigger_id" {
-		t.Errorf("reused trigger: got %v, want expired_trigger_id", err)
+	if _, err := api.OpenViewContext(ctx, trigger, modal("Again", 1)); slackCode(err) != "exchanged_trigger_id" {
+		t.Errorf("reused trigger: got %v, want exchanged_trigger_id", err)
 	}
-	if _, err := api.OpenViewContext(ctx, "111.222.made-up", modal("Made up", 1)); slackCode(err) != "expired_trigger_id" {
-		t.Errorf("trigger never issued: got %v, want expired_trigger_id", err)
+	if _, err := api.OpenViewContext(ctx, "111.222.made-up", modal("Made up", 1)); slackCode(err) != "invalid_trigger_id" {
+		t.Errorf("trigger never issued: got %v, want invalid_trigger_id", err)
 	}
 	late := srv.IssueTriggerID("U1")
 	clock.Advance(3*time.Second + time.Millisecond)

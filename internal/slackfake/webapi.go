@@ -21,7 +21,8 @@ type Call struct {
 	Params url.Values
 	Body   []byte
 	At     time.Time
-	// Status is the HTTP status answered; Error is the "error" of an {"ok":false} answer.
+	// Status is the HTTP status answered (0 when the connection was dropped without an
+	// answer, PostThenDropNext); Error is the "error" of an {"ok":false} answer.
 	Status int
 	Error  string
 	// URL is the full request URL (for a response_url post, the payload's response_url).
@@ -61,6 +62,7 @@ func (s *Server) methods() map[string]method {
 		"users.list":            s.usersList,
 		"users.conversations":   s.usersConversations,
 		"conversations.info":    s.conversationsInfo,
+		"conversations.history": s.conversationsHistory,
 		"conversations.join":    s.conversationsJoin,
 		"conversations.open":    s.conversationsOpen,
 		"conversations.list":    s.conversationsList,
@@ -95,40 +97,60 @@ func (s *Server) Handle(method string, h http.HandlerFunc) {
 // serveAPI answers /api/<method>.
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	name := strings.TrimPrefix(r.URL.Path, "/api/")
-	body, _ := io.ReadAll(io.LimitReader(r.Body, 8<<20))
+	body, rerr := io.ReadAll(io.LimitReader(r.Body, 8<<20))
 	req, perr := parseRequest(r, body)
 	rec := &recorder{ResponseWriter: w}
 	defer s.recordCall(name, req, r, rec)
-
-	if s.injectFault(rec, name, req) {
+	if rerr != nil {
+		// The client went away mid-request (it was killed): Slack acts on
+		// no truncated request ("request_timeout: The method was called via
+		// a POST request, but the POST data was either missing or truncated").
+		writeJSON(rec, http.StatusOK, apiError("request_timeout"))
 		return
 	}
+
+	handled, after := s.injectFault(rec, name, req)
+	if handled {
+		return
+	}
+	if after == nil {
+		s.answerAPI(rec, r, name, req, body, perr)
+		return
+	}
+	answered := newBufferedAnswer()
+	s.answerAPI(answered, r, name, req, body, perr)
+	s.answerAfter(rec, after, answered)
+}
+
+// answerAPI answers one Web API call: a handler installed with Handle, or the
+// built-in method after the token and scope checks.
+func (s *Server) answerAPI(w http.ResponseWriter, r *http.Request, name string, req *request, body []byte, perr string) {
 	s.mu.Lock()
 	h := s.handlers[name]
 	s.mu.Unlock()
 	if h != nil {
 		r.Body = io.NopCloser(bytes.NewReader(body))
-		h(rec, r)
+		h(w, r)
 		return
 	}
 	m, ok := s.table[name]
 	if !ok {
-		writeJSON(rec, http.StatusOK, apiError("unknown_method"))
+		writeJSON(w, http.StatusOK, apiError("unknown_method"))
 		return
 	}
 	if code := s.checkToken(name, req.token); code != "" {
-		writeJSON(rec, http.StatusOK, apiError(code))
+		writeJSON(w, http.StatusOK, apiError(code))
 		return
 	}
-	if missing := s.checkScopes(rec, name, req); missing != nil {
-		writeJSON(rec, http.StatusOK, missing)
+	if missing := s.checkScopes(w, name, req); missing != nil {
+		writeJSON(w, http.StatusOK, missing)
 		return
 	}
 	if perr != "" {
-		writeJSON(rec, http.StatusOK, apiError(perr))
+		writeJSON(w, http.StatusOK, apiError(perr))
 		return
 	}
-	writeJSON(rec, http.StatusOK, m(req))
+	writeJSON(w, http.StatusOK, m(req))
 }
 
 // checkToken says why a token may not call a method ("" when it may).
@@ -191,8 +213,9 @@ func parseRequest(r *http.Request, body []byte) (*request, string) {
 // recorder passes a response through and keeps its status and the start of its body.
 type recorder struct {
 	http.ResponseWriter
-	status int
-	buf    bytes.Buffer
+	status  int
+	buf     bytes.Buffer
+	dropped bool // the connection was closed without an answer
 }
 
 func (r *recorder) WriteHeader(code int) {
@@ -220,7 +243,7 @@ func (s *Server) recordCall(name string, req *request, r *http.Request, rec *rec
 	}
 	_ = json.Unmarshal(rec.buf.Bytes(), &answer)
 	status := rec.status
-	if status == 0 {
+	if status == 0 && !rec.dropped {
 		status = http.StatusOK
 	}
 	c := Call{

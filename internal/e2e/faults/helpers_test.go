@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/extramile/extramile/bot/compose"
@@ -91,17 +90,6 @@ func waitCtx(t *testing.T) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), apptest.Timeout)
 	t.Cleanup(cancel)
 	return ctx
-}
-
-// logLines counts the log lines containing s.
-func logLines(logs, s string) int {
-	n := 0
-	for _, l := range strings.Split(logs, "\n") {
-		if strings.Contains(l, s) {
-			n++
-		}
-	}
-	return n
 }
 
 // decode unmarshals raw JSON into a map, failing the test on error.
