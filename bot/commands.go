@@ -199,6 +199,12 @@ func (b *Bot) openStoryModal(ctx context.Context, triggerID, channel, user strin
 	} else if channel != "" && !strings.HasPrefix(channel, "D") && b.mayPostIn(ctx, channel) {
 		meta.Channel = channel
 	}
+	return b.openModal(ctx, triggerID, user, meta, prefill)
+}
+
+// openModal opens the story modal with meta and prefill (see
+// compose.StoryModal), within the trigger's life.
+func (b *Bot) openModal(ctx context.Context, triggerID, user string, meta compose.ModalMetadata, prefill *extramile.Story) error {
 	ctx, cancel := context.WithTimeout(ctx, openTimeout) // a trigger_id lasts 3 s: no use waiting longer
 	defer cancel()
 	if _, err := b.api.OpenViewContext(ctx, triggerID, compose.StoryModal(meta, prefill)); err != nil {

@@ -45,6 +45,7 @@ func (b *Bot) submitStory(ctx context.Context, cb slack.InteractionCallback) any
 	s := &extramile.Story{
 		Author: cb.User.ID, Recognized: form.Recognized, Audience: form.Audience,
 		Way: form.Way, Text: form.Text, Channel: form.Channel,
+		SourceChannel: form.Meta.SourceChannel, SourceTS: form.Meta.SourceTS,
 	}
 	if err := b.share(ctx, s); err != nil {
 		log.Error("story not kept", "error", err)

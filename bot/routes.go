@@ -49,6 +49,10 @@ func (b *Bot) Install(r *slackapp.Router) {
 	r.Action(compose.ActionRetryShoutout, b.retryShoutout)   // the DM about an undeliverable shoutout
 	r.Action(compose.ActionDigestChart, b.digestChartButton) // /extramile digest: the month's chart by DM
 
+	// Shortcuts, declared in manifest.yml (shortcuts.go): both open the story modal.
+	r.MessageAction(compose.CallbackShareMessage, b.messageShortcut) // a message's ⋯: "Share as a story", prefilled
+	r.Shortcut(compose.CallbackShareGlobal, b.shortcut)              // the ⚡ menu: "Share a story"
+
 	// Events, subscribed in manifest.yml.
 	slackapp.On(r, "reaction_added", b.reactionAdded) // kudos.go
 	slackapp.On(r, "reaction_removed", b.reactionRemoved)

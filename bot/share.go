@@ -163,6 +163,7 @@ func (b *Bot) publish(ctx context.Context, s *extramile.Story) published {
 	}
 	defer lease.release(ctx)
 
+	b.sourceLink(ctx, s)
 	ts, err := b.postShoutoutRetrying(ctx, s, lease)
 	switch reason := undeliverableReason(err); {
 	case err == nil:

@@ -44,6 +44,7 @@ type Stories interface {
 // posts it (share.go, lease.go).
 type Shoutouts interface {
 	SetShoutout(ctx context.Context, id int64, ts, permalink string) error
+	SetSourceLink(ctx context.Context, id int64, link string) error
 	SetShoutoutFailed(ctx context.Context, id int64, reason string) error
 	PendingShoutouts(ctx context.Context) ([]*extramile.Story, error)
 	StoryByShoutout(ctx context.Context, channel, ts string) (*extramile.Story, error)

@@ -217,6 +217,10 @@ func TestGoldenMessages(t *testing.T) {
 		KudosChannels:      []string{"C0WINS0001", "C0TEAM0001", "C0RANDOM01"},
 	}
 
+	fromMessage := story()
+	fromMessage.SourceChannel, fromMessage.SourceTS = "C0TEAM0001", "1700000000.000100"
+	fromMessage.SourceLink = "https://example.slack.com/archives/C0TEAM0001/p1700000000000100"
+
 	cases := []struct {
 		name string
 		m    Message
@@ -226,6 +230,7 @@ func TestGoldenMessages(t *testing.T) {
 		{"shoutout_self_among_others", Shoutout(among, "raised_hands", "clap")},
 		{"shoutout_pings", Shoutout(pings, "clap")},
 		{"shoutout_long", Shoutout(long, "clap")},
+		{"shoutout_from_message", Shoutout(fromMessage, "clap")},
 		{"removed_shoutout", RemovedShoutout()},
 		{"delete_confirm", DeleteConfirm(story())},
 		{"delete_confirm_changed", DeleteConfirmChanged(story())},
@@ -360,6 +365,9 @@ func TestGoldenModals(t *testing.T) {
 		{"modal_share", StoryModal(ModalMetadata{Channel: "C0WINS0001"}, nil)},
 		{"modal_share_from_dm", StoryModal(ModalMetadata{Channel: "D0DM000001"}, nil)},
 		{"modal_edit", StoryModal(ModalMetadata{StoryID: edit.ID}, edit)},
+		{"modal_share_from_message", StoryModal(
+			ModalMetadata{Channel: "C0TEAM0001", SourceChannel: "C0TEAM0001", SourceTS: "1700000000.000100"},
+			&extramile.Story{Recognized: []string{"U0BOB00001"}, Text: StoryTextFromMessage("Fixed the &lt;login&gt; page for <@U0ANN00001> &amp; stayed late", extramile.MaxStoryLength)})},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

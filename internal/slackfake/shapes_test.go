@@ -82,6 +82,8 @@ func TestPayloadShapesMatchSlack(t *testing.T) {
 		{"view submission", srv.ViewSubmissionPayload("U1", "cb", "", map[string]map[string]any{"b": {"a": TextValue("x")}}), "socket_view_submission_ASSEMBLED.json"},
 		{"block actions", srv.BlockActionsPayload("U1", "C1", post.TS, []map[string]any{ButtonAction("a", "b", "v")}), "socket_block_actions_message_container_ASSEMBLED.json"},
 		{"reaction added", srv.ReactionEvent("reaction_added", "U1", "tada", "U2", "C1", post.TS), "socket_event_reaction_added_ASSEMBLED.json"},
+		{"message shortcut", srv.MessageShortcutPayload("U1", "C1", post.TS, "cb"), "interactive_message_action_ASSEMBLED.json"},
+		{"global shortcut", srv.GlobalShortcutPayload("U1", "cb"), "interactive_shortcut_ASSEMBLED.json"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
