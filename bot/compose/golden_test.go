@@ -356,6 +356,25 @@ func hugeDigest() *extramile.Digest {
 	return d
 }
 
+func TestGoldenHome(t *testing.T) {
+	cases := []struct {
+		name string
+		v    HomeView
+	}{
+		{"home_new", newHome()},
+		{"home_busy", busyHome()},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			h := Home(c.v)
+			if err := CheckHome(h); err != nil {
+				t.Errorf("CheckHome: %v", err)
+			}
+			golden(t, c.name, h)
+		})
+	}
+}
+
 func TestGoldenModals(t *testing.T) {
 	edit := story()
 	cases := []struct {
