@@ -68,6 +68,11 @@ type Bot struct {
 	joinPacer        postPacer // conversations.join
 	sweep            sweeper
 
+	// The App Home (home.go): views.publish paced under its rate tier, and
+	// the hash of each person's last Home against races.
+	homePacer postPacer
+	homeHash  sync.Map // user ID → hash of the Home last published
+
 	background sync.WaitGroup
 }
 

@@ -145,6 +145,7 @@ func (b *Bot) quietCommand(ctx context.Context, cmd slackapp.Command) (compose.M
 		if err := b.store.SetQuiet(ctx, cmd.UserID, quiet); err != nil {
 			return compose.Message{}, err
 		}
+		b.refreshHomes(ctx, cmd.UserID)
 		return compose.QuietChanged(quiet), nil
 	}
 	return compose.Error("Use `/extramile quiet on` to stop kudos DMs, `/extramile quiet off` to get them again, or `/extramile quiet` to see which it is now."), nil

@@ -53,6 +53,11 @@ func (b *Bot) Install(r *slackapp.Router) {
 	r.MessageAction(compose.CallbackShareMessage, b.messageShortcut) // a message's ⋯: "Share as a story", prefilled
 	r.Shortcut(compose.CallbackShareGlobal, b.shortcut)              // the ⚡ menu: "Share a story"
 
+	// The App Home (home.go).
+	r.Action(compose.ActionHomeAboutPage, b.homePage) // stories about you: newer, older
+	r.Action(compose.ActionHomeSharedPage, b.homePage)
+	r.Action(compose.ActionHomeQuiet, b.homeQuiet) // kudos DMs off or on
+
 	// Events, subscribed in manifest.yml.
 	slackapp.On(r, "reaction_added", b.reactionAdded) // kudos.go
 	slackapp.On(r, "reaction_removed", b.reactionRemoved)
@@ -61,4 +66,5 @@ func (b *Bot) Install(r *slackapp.Router) {
 	slackapp.On(r, "channel_left", b.channelLeft)
 	slackapp.On(r, "group_left", b.groupLeft)
 	slackapp.On(r, "channel_created", b.channelCreated) // kudoswhere.go
+	slackapp.On(r, "app_home_opened", b.homeOpened)     // home.go
 }

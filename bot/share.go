@@ -199,6 +199,7 @@ func (b *Bot) publish(ctx context.Context, s *extramile.Story) published {
 		}
 		b.dmStory(ctx, keyUndeliverableTold(s.ID), s.Author, compose.Undeliverable(s, s.Channel, reason), s.ID, extramile.MessageUndeliverable)
 		b.thank(ctx, s)
+		b.refreshHomes(ctx, append([]string{s.Author}, s.Recognized...)...)
 		return published{reason: reason}
 	default:
 		// The program is stopping, or Slack refused for a reason retrying
@@ -208,6 +209,7 @@ func (b *Bot) publish(ctx context.Context, s *extramile.Story) published {
 	}
 
 	b.thank(ctx, s)
+	b.refreshHomes(ctx, append([]string{s.Author}, s.Recognized...)...)
 	if s.ShoutoutTS != "" {
 		if first, err := b.store.Once(ctx, string(keyConfirmed(s.ID))); err == nil && first {
 			b.confirm(ctx, s)

@@ -20,6 +20,16 @@ type Store interface {
 	Ledger
 	Preferences
 	Reports
+	Homes
+}
+
+// Homes keeps who opened the App Home, and reads the stories it lists
+// (home.go).
+type Homes interface {
+	HomeOpened(ctx context.Context, user string) error
+	OpenedHome(ctx context.Context, users []string) ([]string, error)
+	StoriesAbout(ctx context.Context, user string, offset, limit int) ([]*extramile.Story, int, error)
+	StoriesBy(ctx context.Context, user string, offset, limit int) ([]*extramile.Story, int, error)
 }
 
 // Stories keeps what people wrote: sharing, editing, deleting, forgetting

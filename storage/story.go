@@ -467,6 +467,9 @@ func (db *DB) ForgetUser(ctx context.Context, user string) (stories, kudos int, 
 	if stories, err = execCount(ctx, tx, `DELETE FROM stories WHERE author = ?`, user); err != nil {
 		return 0, 0, fail("forget user", err)
 	}
+	if _, err = tx.ExecContext(ctx, `DELETE FROM home_opened WHERE user_id = ?`, user); err != nil {
+		return 0, 0, fail("forget user", err)
+	}
 	if err := db.commit(tx); err != nil {
 		return 0, 0, fail("forget user", err)
 	}

@@ -57,3 +57,20 @@ func (s *Server) GlobalShortcutPayload(user, callbackID string) map[string]any {
 		"enterprise":            nil,
 	}
 }
+
+// AppHomeOpened builds the events_api payload of user opening the app's Home tab: an
+// app_home_opened event (https://api.slack.com/events/app_home_opened) with tab "home", the
+// app's DM with the user as channel, and, once the bot published a Home for the user, that
+// view (with its hash). Slack sends it each time the tab opens, whatever channels the bot is
+// in. Send it as TypeEventsAPI.
+func (s *Server) AppHomeOpened(user string) map[string]any {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ev := obj{"type": "app_home_opened", "user": user, "channel": "D" + user, "tab": "home"}
+	for _, v := range s.views {
+		if v.Type == "home" && v.UserID == user {
+			ev["view"] = s.viewJSON(v, obj{})
+		}
+	}
+	return s.eventCallback(ev)
+}

@@ -4,3 +4,11 @@
 ALTER TABLE stories ADD COLUMN source_channel TEXT NOT NULL DEFAULT '';
 ALTER TABLE stories ADD COLUMN source_ts      TEXT NOT NULL DEFAULT '';
 ALTER TABLE stories ADD COLUMN source_link    TEXT NOT NULL DEFAULT '';
+
+-- Who opened the bot's Home tab (app_home_opened), and when last (unix
+-- nanoseconds, UTC): the Home is refreshed only for them. Forget-me removes
+-- the row.
+CREATE TABLE home_opened (
+	user_id   TEXT    PRIMARY KEY,
+	opened_at INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
