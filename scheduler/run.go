@@ -17,6 +17,7 @@ func (s *Scheduler) fire(ctx context.Context, t *task) {
 		s.log.Error("job fired with no firing time at or before now", keyJob, t.Name, keySpec, t.Spec)
 		return
 	}
+	t.last.Store(at.UnixNano())
 	_ = s.invoke(ctx, t, at) // logged by invoke
 }
 
