@@ -32,6 +32,15 @@ type Options struct {
 	// Slack's rate tiers; see ChannelPace).
 	ChannelPace ChannelPace
 	Metrics     Metrics // hears the stories and kudos created (nil: nothing does)
+
+	// Reschedule gives a job (JobPrompt…) a new spec at once
+	// (scheduler.Scheduler.Reschedule); nil: schedules cannot be changed
+	// in Slack.
+	Reschedule func(job, spec string) error
+	// SchedulesFromEnv names, by job, the variable of each schedule the
+	// operator set in the environment: Slack shows those and does not
+	// change them.
+	SchedulesFromEnv map[string]string
 }
 
 // Bot answers Slack. Create it with New.
@@ -73,6 +82,10 @@ type Bot struct {
 	homePacer postPacer
 	homeHash  sync.Map // user ID → hash of the Home last published
 
+	// Schedules changed in Slack (settingsmodal.go).
+	reschedule       func(job, spec string) error
+	schedulesFromEnv map[string]string
+
 	background sync.WaitGroup
 }
 
@@ -80,6 +93,7 @@ type Bot struct {
 func New(o Options) *Bot {
 	b := &Bot{
 		api: o.API, store: o.Store, channel: o.Channel, loc: o.Location,
+		reschedule: o.Reschedule, schedulesFromEnv: o.SchedulesFromEnv,
 		kudosEmoji: map[string]bool{}, emojiList: o.KudosEmoji, dailyLimit: o.DailyLimit,
 		admins: map[string]bool{}, jobs: o.Jobs, log: o.Logger, now: o.Now, pace: o.PostInterval,
 		owner: newOwnerID(), channelPace: o.ChannelPace.withDefaults(), metrics: o.Metrics,

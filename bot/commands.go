@@ -114,6 +114,9 @@ func (b *Bot) digestCommand(ctx context.Context, cmd slackapp.Command) (compose.
 // and when; with more after it, a change of where kudos count
 // (changeSettings, kudoswhere.go).
 func (b *Bot) settingsCommand(ctx context.Context, cmd slackapp.Command) (compose.Message, error) {
+	if strings.EqualFold(cmd.Args, "edit") {
+		return b.openSettings(ctx, cmd.UserID, cmd.TriggerID), nil
+	}
 	if cmd.Args != "" {
 		return b.changeSettings(ctx, cmd.UserID, cmd.Args), nil
 	}

@@ -37,6 +37,8 @@ func (b *Bot) Install(r *slackapp.Router) {
 
 	// The story modal, to share or edit a story (interactions.go).
 	r.View(compose.CallbackStory, b.submitStory)
+	// The admins' settings modal (`/extramile settings edit`; settingsmodal.go).
+	r.View(compose.CallbackSettings, b.submitSettings)
 
 	// Buttons and menus (interactions.go).
 	r.Action(compose.ActionShareStory, b.shareStoryButton)   // prompts, help, empty states

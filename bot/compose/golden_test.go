@@ -377,6 +377,15 @@ func TestGoldenHome(t *testing.T) {
 
 func TestGoldenModals(t *testing.T) {
 	edit := story()
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	if berlin == nil {
+		berlin = time.UTC
+	}
+	schedules := []ScheduleSetting{
+		{Job: "prompt", Label: "Weekly prompt", Spec: "0 10 * * MON", Description: "every Monday at 10:00", Next: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)},
+		{Job: "roundup", Label: "Weekly roundup", Spec: "0 16 * * FRI", Description: "every Friday at 16:00", Next: time.Date(2026, 11, 27, 15, 0, 0, 0, time.UTC), EnvVar: "EXTRAMILE_ROUNDUP_SCHEDULE"},
+		{Job: "digest", Label: "Monthly digest", Spec: "0 10 1 * *", Description: "on the 1st at 10:00"},
+	}
 	cases := []struct {
 		name string
 		v    slack.ModalViewRequest
@@ -384,6 +393,7 @@ func TestGoldenModals(t *testing.T) {
 		{"modal_share", StoryModal(ModalMetadata{Channel: "C0WINS0001"}, nil)},
 		{"modal_share_from_dm", StoryModal(ModalMetadata{Channel: "D0DM000001"}, nil)},
 		{"modal_edit", StoryModal(ModalMetadata{StoryID: edit.ID}, edit)},
+		{"modal_settings", SettingsModal(schedules, berlin)},
 		{"modal_share_from_message", StoryModal(
 			ModalMetadata{Channel: "C0TEAM0001", SourceChannel: "C0TEAM0001", SourceTS: "1700000000.000100"},
 			&extramile.Story{Recognized: []string{"U0BOB00001"}, Text: StoryTextFromMessage("Fixed the &lt;login&gt; page for <@U0ANN00001> &amp; stayed late", extramile.MaxStoryLength)})},
