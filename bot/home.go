@@ -122,7 +122,34 @@ func (b *Bot) homeView(ctx context.Context, user string, about, shared int) (com
 	}
 	v.KudosEverywhere = where == kudosEverywhere
 	v.KudosChannels, v.KudosChannelsKnown = b.members.channels()
+	if b.jobs != nil && b.isAdmin(ctx, user) {
+		v.Admin = &compose.HomeAdmin{Zone: b.loc.String(), Schedules: b.scheduleSettings()}
+	}
 	return v, nil
+}
+
+// homeSettings answers the admins' "Edit settings" button on the Home: the
+// settings modal (openSettings checks that the person is an admin).
+func (b *Bot) homeSettings(ctx context.Context, cb slack.InteractionCallback, _ *slack.BlockAction) {
+	if m := b.openSettings(ctx, cb.User.ID, cb.TriggerID); m.Text != "" {
+		b.log.Warn("settings modal not opened from the Home", "user", cb.User.ID, "reason", m.Text)
+	}
+}
+
+// refreshOpenedHomes publishes again the Home of everyone who opened it,
+// in the background and paced: after a change everyone's Home shows (a
+// schedule).
+func (b *Bot) refreshOpenedHomes(ctx context.Context) {
+	b.goBackground(ctx, func(ctx context.Context) {
+		users, err := b.store.HomeUsers(ctx)
+		if err != nil {
+			b.log.Warn("could not list whose Home to refresh", "error", err)
+			return
+		}
+		for _, u := range users {
+			b.publishHome(ctx, u, 0, 0)
+		}
+	})
 }
 
 // homePage answers the Home's Newer / Older buttons: the Home again, at

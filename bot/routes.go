@@ -58,7 +58,8 @@ func (b *Bot) Install(r *slackapp.Router) {
 	// The App Home (home.go).
 	r.Action(compose.ActionHomeAboutPage, b.homePage) // stories about you: newer, older
 	r.Action(compose.ActionHomeSharedPage, b.homePage)
-	r.Action(compose.ActionHomeQuiet, b.homeQuiet) // kudos DMs off or on
+	r.Action(compose.ActionHomeQuiet, b.homeQuiet)       // kudos DMs off or on
+	r.Action(compose.ActionOpenSettings, b.homeSettings) // admins: the settings modal
 
 	// Events, subscribed in manifest.yml.
 	slackapp.On(r, "reaction_added", b.reactionAdded) // kudos.go

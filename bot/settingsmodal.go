@@ -120,5 +120,8 @@ func (b *Bot) submitSettings(ctx context.Context, cb slack.InteractionCallback) 
 		}
 		b.log.Info("setting changed in Slack", "key", scheduleKey(job), "from", current[job], "to", spec, "by", user)
 	}
+	if len(changed) > 0 {
+		b.refreshOpenedHomes(ctx)
+	}
 	return nil
 }

@@ -28,6 +28,7 @@ type Store interface {
 type Homes interface {
 	HomeOpened(ctx context.Context, user string) error
 	OpenedHome(ctx context.Context, users []string) ([]string, error)
+	HomeUsers(ctx context.Context) ([]string, error)
 	StoriesAbout(ctx context.Context, user string, offset, limit int) ([]*extramile.Story, int, error)
 	StoriesBy(ctx context.Context, user string, offset, limit int) ([]*extramile.Story, int, error)
 }

@@ -47,6 +47,34 @@ func (db *DB) OpenedHome(ctx context.Context, users []string) ([]string, error) 
 	return out, tx.Commit()
 }
 
+// HomeUsers returns everyone who has opened the bot's Home tab, most
+// recent first.
+func (db *DB) HomeUsers(ctx context.Context) ([]string, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return nil, fail("home users", err)
+	}
+	defer tx.Rollback()
+
+	rows, err := tx.QueryContext(ctx, `SELECT user_id FROM home_opened ORDER BY opened_at DESC, user_id`)
+	if err != nil {
+		return nil, fail("home users", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var u string
+		if err := rows.Scan(&u); err != nil {
+			return nil, fail("home users", err)
+		}
+		out = append(out, u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fail("home users", err)
+	}
+	return out, tx.Commit()
+}
+
 // The queries of StoriesAbout and StoriesBy.
 const (
 	storiesAboutIDs = `SELECT story_id AS id, created_at FROM story_recognized WHERE user_id = :user`

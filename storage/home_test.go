@@ -22,6 +22,9 @@ func TestHomeOpened(t *testing.T) {
 	if err != nil || !slices.Equal(got, []string{"U1"}) {
 		t.Fatalf("OpenedHome = %v, %v; want [U1]", got, err)
 	}
+	if got, err := db.HomeUsers(ctx); err != nil || !slices.Equal(got, []string{"U1"}) {
+		t.Fatalf("HomeUsers = %v, %v", got, err)
+	}
 	if _, _, err := db.ForgetUser(ctx, "U1"); err != nil {
 		t.Fatal(err)
 	}

@@ -357,12 +357,18 @@ func hugeDigest() *extramile.Digest {
 }
 
 func TestGoldenHome(t *testing.T) {
+	admin := busyHome()
+	admin.Admin = &HomeAdmin{Zone: "Europe/Berlin", Schedules: []ScheduleSetting{
+		{Job: "prompt", Label: "Weekly prompt", Spec: "0 10 * * MON", Description: "every Monday at 10:00", Next: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)},
+		{Job: "roundup", Label: "Weekly roundup", Spec: "0 16 * * FRI", Description: "every Friday at 16:00", Next: time.Date(2026, 11, 27, 15, 0, 0, 0, time.UTC), EnvVar: "EXTRAMILE_ROUNDUP_SCHEDULE"},
+	}}
 	cases := []struct {
 		name string
 		v    HomeView
 	}{
 		{"home_new", newHome()},
 		{"home_busy", busyHome()},
+		{"home_admin", admin},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -22,6 +22,9 @@ const (
 	// ActionHomeQuiet turns kudos DMs off or on; its value is "on" (quiet:
 	// no DMs) or "off".
 	ActionHomeQuiet = "home_quiet"
+	// ActionOpenSettings is the admins' "Edit settings" button: it opens
+	// SettingsModal. Its value is empty.
+	ActionOpenSettings = "open_settings"
 )
 
 // HomePageSize is how many stories each list of the Home shows at once.
@@ -55,6 +58,15 @@ type HomeView struct {
 	KudosEverywhere    bool
 	KudosChannels      []string
 	KudosChannelsKnown bool
+
+	// Admin is set for an admin: the Settings section.
+	Admin *HomeAdmin
+}
+
+// HomeAdmin is what the Home's Settings section shows an admin.
+type HomeAdmin struct {
+	Zone      string
+	Schedules []ScheduleSetting
 }
 
 // HomePages is the value of a Home paging button: both lists' offsets.
@@ -158,6 +170,23 @@ func Home(v HomeView) slack.HomeTabViewRequest {
 		where += "."
 	}
 	blocks = append(blocks, section(where))
+	if a := v.Admin; a != nil {
+		blocks = append(blocks, divider(), header("Settings (admins)"))
+		lines := []string{"Schedules, in " + a.Zone + ":"}
+		for _, s := range a.Schedules {
+			line := "• *" + s.Label + ":* " + s.Description
+			if !s.Next.IsZero() {
+				line += fmt.Sprintf(", next <!date^%d^{date_short_pretty} at {time}|%s>", s.Next.Unix(), s.Next.UTC().Format("Jan 2, 2006 15:04 UTC"))
+			}
+			if s.EnvVar != "" {
+				line += " (set by `" + s.EnvVar + "`)"
+			}
+			lines = append(lines, line)
+		}
+		sec := section(Truncate(strings.Join(lines, "\n"), maxSectionText))
+		sec.Accessory = slack.NewAccessory(button(ActionOpenSettings, "Edit settings", "", ""))
+		blocks = append(blocks, sec)
+	}
 	return slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: blocks}}
 }
 

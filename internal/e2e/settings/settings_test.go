@@ -7,6 +7,7 @@ package settings
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/extramile/extramile/bot"
@@ -164,4 +165,56 @@ func TestScheduleFromTheEnvironmentIsTheOperators(t *testing.T) {
 	if _, inputs = openSettings(t, h, apptest.Admin); len(inputs) != 3 {
 		t.Errorf("after a restart: %v", inputs)
 	}
+}
+
+// TestAdminEditsSettingsFromTheHome: an admin's Home has a Settings
+// section whose button opens the modal; after a change, the Home shows the
+// new schedule. Alice's Home has no Settings section.
+func TestAdminEditsSettingsFromTheHome(t *testing.T) {
+	t.Parallel()
+	h := apptest.New(t)
+	h.Start()
+	h.Event(h.Slack.AppHomeOpened(apptest.Alice))
+	h.Event(h.Slack.AppHomeOpened(apptest.Admin))
+	home := func(user string) (slackfake.View, bool) {
+		for _, v := range h.Slack.Views() {
+			if v.Type == "home" && v.UserID == user {
+				return v, true
+			}
+		}
+		return slackfake.View{}, false
+	}
+	h.Eventually("both Homes", func() bool {
+		_, a := home(apptest.Alice)
+		_, b := home(apptest.Admin)
+		return a && b
+	})
+	if v, _ := home(apptest.Alice); strings.Contains(string(v.Blocks), compose.ActionOpenSettings) {
+		t.Error("a member's Home offers the settings")
+	}
+	v, _ := home(apptest.Admin)
+	if !strings.Contains(string(v.Blocks), compose.ActionOpenSettings) {
+		t.Fatalf("the admin's Home has no settings button: %s", v.Blocks)
+	}
+	before := len(h.Slack.Views())
+	p, err := h.Slack.ViewBlockActionsPayload(v.ID, []map[string]any{slackfake.ButtonAction(compose.ActionOpenSettings, "home_settings", "")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.Interact(p)
+	views := h.Slack.Views()
+	if len(views) != before+1 || views[len(views)-1].CallbackID != compose.CallbackSettings {
+		t.Fatal("the Home's button opened no settings modal")
+	}
+	sub, err := h.Slack.ViewSubmissionFor(views[len(views)-1].ID, scheduleValues(map[string]string{bot.JobDigest: "0 9 2 * *"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ack := apptest.AckPayload(t, h.Interact(sub)); ack != nil {
+		t.Fatalf("submission answered %v", ack)
+	}
+	h.Eventually("the admin's Home showing the new digest schedule", func() bool {
+		v, _ := home(apptest.Admin)
+		return strings.Contains(string(v.Blocks), "on the 2nd")
+	})
 }
