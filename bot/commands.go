@@ -289,7 +289,7 @@ func (b *Bot) quickShare(ctx context.Context, cmd slackapp.Command) compose.Mess
 // settings describes what is scheduled where and when.
 func (b *Bot) settings(ctx context.Context, user string) compose.Message {
 	v := compose.SettingsView{Zone: b.loc.String(), KudosEmoji: b.emojiList, DailyLimit: b.dailyLimit, IsAdmin: b.isAdmin(ctx, user)}
-	v.Jobs = b.jobInfos()         // jobs_channels.go
+	v.Jobs = b.jobInfos(ctx)      // jobs_channels.go
 	b.describeKudosWhere(ctx, &v) // kudoswhere.go
 	channels, err := b.channels(ctx)
 	if err != nil {

@@ -204,8 +204,8 @@ func TestGoldenMessages(t *testing.T) {
 		Zone: "Europe/Berlin",
 		Jobs: []JobInfo{
 			{Name: "Weekly prompt", Description: "every Monday at 10:00", Next: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)},
-			{Name: "Weekly roundup", Description: "every Friday at 16:00", Next: time.Date(2026, 11, 27, 15, 0, 0, 0, time.UTC)},
-			{Name: "Monthly digest", Description: "on the 1st at 09:00", Next: time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)},
+			{Name: "Weekly roundup", Description: "every Friday at 16:00", Next: time.Date(2026, 11, 27, 15, 0, 0, 0, time.UTC), EnvVar: "EXTRAMILE_ROUNDUP_SCHEDULE"},
+			{Name: "Monthly digest", Description: "on the 1st at 09:00", Next: time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC), ChangedBy: "U0ADMIN001"},
 			{Name: "Kudos DMs", Description: "every day at 17:00"},
 		},
 		Channels:   []string{"C0WINS0001", "C0TEAM0001"},
