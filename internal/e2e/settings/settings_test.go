@@ -218,3 +218,33 @@ func TestAdminEditsSettingsFromTheHome(t *testing.T) {
 		return strings.Contains(string(v.Blocks), "on the 2nd")
 	})
 }
+
+// TestScheduleChangeTakesEffectWithoutARestart: the prompt never fires in a
+// test (once a year); an admin sets it to every second in Slack, and the
+// prompts start, in the same process.
+func TestScheduleChangeTakesEffectWithoutARestart(t *testing.T) {
+	t.Parallel()
+	h := apptest.New(t)
+	h.Start()
+	prompts := func() int {
+		n := 0
+		for _, m := range h.Posts(apptest.General) {
+			if strings.Contains(apptest.Text(m), "last week") || strings.Contains(apptest.Text(m), "Last week") {
+				n++
+			}
+		}
+		return n
+	}
+	if n := prompts(); n != 0 {
+		t.Fatalf("prompts before the change: %d", n)
+	}
+	v, _ := openSettings(t, h, apptest.Admin)
+	p, err := h.Slack.ViewSubmissionFor(v.ID, scheduleValues(map[string]string{bot.JobPrompt: "@every 1s"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ack := apptest.AckPayload(t, h.Interact(p)); ack != nil {
+		t.Fatalf("submission answered %v", ack)
+	}
+	h.Eventually("two prompts on the new schedule", func() bool { return prompts() >= 2 })
+}
