@@ -247,7 +247,10 @@ func (s *Server) viewsUpdate(req *request) obj {
 	return s.saveView(v, fields)
 }
 
-// viewsPublish sets a user's Home tab.
+// viewsPublish sets a user's Home tab: user_id, a view of type home (at most 100 blocks), and
+// an optional hash, the one of the Home last returned, which answers hash_conflict when the Home
+// changed since (https://api.slack.com/methods/views.publish: the hash guards against races,
+// and a stale one is refused with error hash_conflict).
 func (s *Server) viewsPublish(req *request) obj {
 	fields, bad := viewFields(req, "home")
 	if bad != nil {
