@@ -118,6 +118,7 @@ func (b *Bot) editStory(ctx context.Context, user string, form compose.StoryForm
 		return err
 	}
 	b.log.Info("story edited", "story", s.ID, "by", user)
+	b.refreshHomes(ctx, append([]string{s.Author}, s.Recognized...)...)
 	if s.ShoutoutTS != "" {
 		b.goBackground(ctx, func(ctx context.Context) {
 			msg := compose.Shoutout(s, b.emojiList...)
@@ -247,6 +248,7 @@ func (b *Bot) deleteStory(ctx context.Context, cb slack.InteractionCallback, id,
 		return
 	}
 	b.log.Info("story deleted", "story", s.ID, "by", cb.User.ID)
+	b.refreshHomes(ctx, append([]string{s.Author}, s.Recognized...)...)
 	b.goBackground(ctx, func(ctx context.Context) {
 		b.removeShoutout(ctx, s)
 		b.removeFromDMs(ctx, dms)
