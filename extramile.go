@@ -116,6 +116,13 @@ type Story struct {
 	ShoutoutTS string
 	Permalink  string
 
+	// The message the story was shared from (the "Share as an extra-mile
+	// story" message shortcut); empty for a story written from scratch.
+	// SourceLink is that message's permalink, once Slack gave it.
+	SourceChannel string
+	SourceTS      string
+	SourceLink    string
+
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
@@ -376,15 +383,18 @@ type Export struct {
 
 // ExportStory is a story in an export. Fields may be added, never renamed.
 type ExportStory struct {
-	ID         int64     `json:"id"`
-	Author     string    `json:"author"`
-	Recognized []string  `json:"recognized"`
-	Category   string    `json:"category"`
-	Audience   string    `json:"audience"`
-	Text       string    `json:"text"`
-	Channel    string    `json:"channel"`
-	Private    bool      `json:"private"`
-	Permalink  string    `json:"permalink"`
+	ID         int64    `json:"id"`
+	Author     string   `json:"author"`
+	Recognized []string `json:"recognized"`
+	Category   string   `json:"category"`
+	Audience   string   `json:"audience"`
+	Text       string   `json:"text"`
+	Channel    string   `json:"channel"`
+	Private    bool     `json:"private"`
+	Permalink  string   `json:"permalink"`
+	// SourceLink links to the message the story was shared from (the
+	// message shortcut); empty for other stories.
+	SourceLink string    `json:"source_link,omitempty"`
 	CreatedAt  time.Time `json:"created_at"`
 }
 

@@ -45,6 +45,15 @@ type Options struct {
 
 	// ResponseURLTimeout bounds a reply through a response_url (default 5 s).
 	ResponseURLTimeout time.Duration
+
+	// Reschedule gives a job (JobPrompt…) a new spec at once
+	// (scheduler.Scheduler.Reschedule); nil: schedules cannot be changed
+	// in Slack.
+	Reschedule func(job, spec string) error
+	// SchedulesFromEnv names, by job, the variable of each schedule the
+	// operator set in the environment: Slack shows those and does not
+	// change them.
+	SchedulesFromEnv map[string]string
 }
 
 // Bot answers Slack. Create it with New.
@@ -88,6 +97,15 @@ type Bot struct {
 	joinPacer        postPacer // conversations.join
 	sweep            sweeper
 
+	// The App Home (home.go): views.publish paced under its rate tier, and
+	// the hash of each person's last Home against races.
+	homePacer postPacer
+	homeHash  sync.Map // user ID → hash of the Home last published
+
+	// Schedules changed in Slack (settingsmodal.go).
+	reschedule       func(job, spec string) error
+	schedulesFromEnv map[string]string
+
 	background sync.WaitGroup
 }
 
@@ -95,6 +113,7 @@ type Bot struct {
 func New(o Options) *Bot {
 	b := &Bot{
 		api: o.API, store: o.Store, channel: o.Channel, loc: o.Location,
+		reschedule: o.Reschedule, schedulesFromEnv: o.SchedulesFromEnv,
 		kudosEmoji: map[string]bool{}, emojiList: o.KudosEmoji, dailyLimit: o.DailyLimit,
 		admins: map[string]bool{}, jobs: o.Jobs, log: o.Logger, now: o.Now, pace: o.PostInterval,
 		owner: newOwnerID(), channelPace: o.ChannelPace.withDefaults(), metrics: o.Metrics,

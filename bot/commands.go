@@ -114,6 +114,9 @@ func (b *Bot) digestCommand(ctx context.Context, cmd slackapp.Command) (compose.
 // and when; with more after it, a change of where kudos count
 // (changeSettings, kudoswhere.go).
 func (b *Bot) settingsCommand(ctx context.Context, cmd slackapp.Command) (compose.Message, error) {
+	if strings.EqualFold(cmd.Args, "edit") {
+		return b.openSettings(ctx, cmd.UserID, cmd.TriggerID), nil
+	}
 	if cmd.Args != "" {
 		return b.changeSettings(ctx, cmd.UserID, cmd.Args), nil
 	}
@@ -145,6 +148,7 @@ func (b *Bot) quietCommand(ctx context.Context, cmd slackapp.Command) (compose.M
 		if err := b.store.SetQuiet(ctx, cmd.UserID, quiet); err != nil {
 			return compose.Message{}, err
 		}
+		b.refreshHomes(ctx, cmd.UserID)
 		return compose.QuietChanged(quiet), nil
 	}
 	return compose.Error("Use `/extramile quiet on` to stop kudos DMs, `/extramile quiet off` to get them again, or `/extramile quiet` to see which it is now."), nil
@@ -199,6 +203,12 @@ func (b *Bot) openStoryModal(ctx context.Context, triggerID, channel, user strin
 	} else if channel != "" && !strings.HasPrefix(channel, "D") && b.mayPostIn(ctx, channel) {
 		meta.Channel = channel
 	}
+	return b.openModal(ctx, triggerID, user, meta, prefill)
+}
+
+// openModal opens the story modal with meta and prefill (see
+// compose.StoryModal), within the trigger's life.
+func (b *Bot) openModal(ctx context.Context, triggerID, user string, meta compose.ModalMetadata, prefill *extramile.Story) error {
 	ctx, cancel := context.WithTimeout(ctx, openTimeout) // a trigger_id lasts 3 s: no use waiting longer
 	defer cancel()
 	if _, err := b.api.OpenViewContext(ctx, triggerID, compose.StoryModal(meta, prefill)); err != nil {
@@ -285,7 +295,7 @@ func (b *Bot) quickShare(ctx context.Context, cmd slackapp.Command) compose.Mess
 // settings describes what is scheduled where and when.
 func (b *Bot) settings(ctx context.Context, user string) compose.Message {
 	v := compose.SettingsView{Zone: b.loc.String(), KudosEmoji: b.emojiList, DailyLimit: b.dailyLimit, IsAdmin: b.isAdmin(ctx, user)}
-	v.Jobs = b.jobInfos()         // jobinfo.go
+	v.Jobs = b.jobInfos(ctx)      // jobinfo.go
 	b.describeKudosWhere(ctx, &v) // kudoswhere.go
 	channels, err := b.channels(ctx)
 	if err != nil {

@@ -45,6 +45,7 @@ func (b *Bot) submitStory(ctx context.Context, cb slack.InteractionCallback) any
 	s := &extramile.Story{
 		Author: cb.User.ID, Recognized: form.Recognized, Audience: form.Audience,
 		Way: form.Way, Text: form.Text, Channel: form.Channel,
+		SourceChannel: form.Meta.SourceChannel, SourceTS: form.Meta.SourceTS,
 	}
 	if err := b.share(ctx, s); err != nil {
 		log.Error("story not kept", "error", err)
@@ -117,6 +118,7 @@ func (b *Bot) editStory(ctx context.Context, user string, form compose.StoryForm
 		return err
 	}
 	b.log.Info("story edited", "story", s.ID, "by", user)
+	b.refreshHomes(ctx, append([]string{s.Author}, s.Recognized...)...)
 	if s.ShoutoutTS != "" {
 		b.goBackground(ctx, func(ctx context.Context) {
 			msg := compose.Shoutout(s, b.emojiList...)
@@ -246,6 +248,7 @@ func (b *Bot) deleteStory(ctx context.Context, cb slack.InteractionCallback, id,
 		return
 	}
 	b.log.Info("story deleted", "story", s.ID, "by", cb.User.ID)
+	b.refreshHomes(ctx, append([]string{s.Author}, s.Recognized...)...)
 	b.goBackground(ctx, func(ctx context.Context) {
 		b.removeShoutout(ctx, s)
 		b.removeFromDMs(ctx, dms)

@@ -1,6 +1,10 @@
 package bot
 
-import "github.com/extramile/extramile/bot/compose"
+import (
+	"context"
+
+	"github.com/extramile/extramile/bot/compose"
+)
 
 // jobTitle names a scheduled job for people, in /extramile settings.
 func jobTitle(name string) string {
@@ -19,10 +23,16 @@ func jobTitle(name string) string {
 
 // jobInfos describes the scheduled jobs for /extramile settings: a title,
 // the schedule in words and the next run (shown in the configured zone).
-func (b *Bot) jobInfos() []compose.JobInfo {
+func (b *Bot) jobInfos(ctx context.Context) []compose.JobInfo {
 	var out []compose.JobInfo
 	for _, e := range b.jobs() {
-		out = append(out, compose.JobInfo{Name: jobTitle(e.Name), Description: e.Description, Next: e.Next})
+		j := compose.JobInfo{Name: jobTitle(e.Name), Description: e.Description, Next: e.Next, EnvVar: b.schedulesFromEnv[e.Name]}
+		if j.EnvVar == "" {
+			if s, ok, err := b.store.SettingInfo(ctx, scheduleKey(e.Name)); err == nil && ok && s.Value == e.Spec {
+				j.ChangedBy = s.UpdatedBy
+			}
+		}
+		out = append(out, j)
 	}
 	return out
 }

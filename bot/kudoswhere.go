@@ -106,6 +106,7 @@ func (b *Bot) changeSettings(ctx context.Context, user, rest string) compose.Mes
 			return compose.Error(extramile.ErrorMessage(err))
 		}
 		b.log.Info("where kudos count changed", "kudos_where", want, "by", user)
+		b.refreshOpenedHomes(ctx) // every Home shows where kudos count
 	}
 	if want == kudosEverywhere {
 		b.startSweep(ctx)

@@ -37,6 +37,8 @@ func (b *Bot) Install(r *slackapp.Router) {
 
 	// The story modal, to share or edit a story (interactions.go).
 	r.View(compose.CallbackStory, b.submitStory)
+	// The admins' settings modal (`/extramile settings edit`; settingsmodal.go).
+	r.View(compose.CallbackSettings, b.submitSettings)
 
 	// Buttons and menus (interactions.go).
 	r.Action(compose.ActionShareStory, b.shareStoryButton)   // prompts, help, empty states
@@ -49,6 +51,16 @@ func (b *Bot) Install(r *slackapp.Router) {
 	r.Action(compose.ActionRetryShoutout, b.retryShoutout)   // the DM about an undeliverable shoutout
 	r.Action(compose.ActionDigestChart, b.digestChartButton) // /extramile digest: the month's chart by DM
 
+	// Shortcuts, declared in manifest.yml (shortcuts.go): both open the story modal.
+	r.MessageAction(compose.CallbackShareMessage, b.messageShortcut) // a message's ⋯: "Share as a story", prefilled
+	r.Shortcut(compose.CallbackShareGlobal, b.shortcut)              // the ⚡ menu: "Share a story"
+
+	// The App Home (home.go).
+	r.Action(compose.ActionHomeAboutPage, b.homePage) // stories about you: newer, older
+	r.Action(compose.ActionHomeSharedPage, b.homePage)
+	r.Action(compose.ActionHomeQuiet, b.homeQuiet)       // kudos DMs off or on
+	r.Action(compose.ActionOpenSettings, b.homeSettings) // admins: the settings modal
+
 	// Events, subscribed in manifest.yml.
 	slackapp.On(r, "reaction_added", b.reactionAdded) // kudos.go
 	slackapp.On(r, "reaction_removed", b.reactionRemoved)
@@ -57,4 +69,5 @@ func (b *Bot) Install(r *slackapp.Router) {
 	slackapp.On(r, "channel_left", b.channelLeft)
 	slackapp.On(r, "group_left", b.groupLeft)
 	slackapp.On(r, "channel_created", b.channelCreated) // kudoswhere.go
+	slackapp.On(r, "app_home_opened", b.homeOpened)     // home.go
 }

@@ -119,6 +119,10 @@ func TestManifestMatchesRoutes(t *testing.T) {
 			SlashCommands []struct {
 				Command string `yaml:"command"`
 			} `yaml:"slash_commands"`
+			Shortcuts []struct {
+				Type       string `yaml:"type"`
+				CallbackID string `yaml:"callback_id"`
+			} `yaml:"shortcuts"`
 		} `yaml:"features"`
 		Settings struct {
 			EventSubscriptions struct {
@@ -143,6 +147,20 @@ func TestManifestMatchesRoutes(t *testing.T) {
 	}
 	if got := routes[slackapp.KindEvent]; !slices.Equal(got, events) {
 		t.Errorf("event routes %v; manifest.yml subscribes to %v", got, events)
+	}
+	shortcuts := map[slackapp.Kind][]string{}
+	for _, s := range m.Features.Shortcuts {
+		kind := slackapp.KindShortcut
+		if s.Type == "message" {
+			kind = slackapp.KindMessageAction
+		}
+		shortcuts[kind] = append(shortcuts[kind], s.CallbackID)
+	}
+	for _, kind := range []slackapp.Kind{slackapp.KindShortcut, slackapp.KindMessageAction} {
+		sort.Strings(shortcuts[kind])
+		if got := routes[kind]; !slices.Equal(got, shortcuts[kind]) {
+			t.Errorf("%s routes %v; manifest.yml declares %v", kind, got, shortcuts[kind])
+		}
 	}
 }
 

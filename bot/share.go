@@ -150,6 +150,7 @@ func (b *Bot) publish(ctx context.Context, s *extramile.Story) published {
 	}
 	defer lease.release(ctx)
 
+	b.sourceLink(ctx, s)
 	ts, err := b.postShoutoutRetrying(ctx, s, lease)
 	switch reason := b.shoutoutRefusal(s, err); {
 	case err == nil:
@@ -184,6 +185,7 @@ func (b *Bot) publish(ctx context.Context, s *extramile.Story) published {
 		}
 		b.dmStory(ctx, keyUndeliverableTold(s.ID), s.Author, compose.Undeliverable(s, s.Channel, reason), s.ID, extramile.MessageUndeliverable)
 		b.thank(ctx, s)
+		b.refreshHomes(ctx, append([]string{s.Author}, s.Recognized...)...)
 		return published{reason: reason}
 	default:
 		// The program is stopping, the lease went to another process, or
@@ -194,6 +196,7 @@ func (b *Bot) publish(ctx context.Context, s *extramile.Story) published {
 	}
 
 	b.thank(ctx, s)
+	b.refreshHomes(ctx, append([]string{s.Author}, s.Recognized...)...)
 	if s.ShoutoutTS != "" {
 		if first, err := b.store.Once(ctx, string(keyConfirmed(s.ID))); err == nil && first {
 			b.confirm(ctx, s)

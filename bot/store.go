@@ -20,6 +20,17 @@ type Store interface {
 	Ledger
 	Preferences
 	Reports
+	Homes
+}
+
+// Homes keeps who opened the App Home, and reads the stories it lists
+// (home.go).
+type Homes interface {
+	HomeOpened(ctx context.Context, user string) error
+	OpenedHome(ctx context.Context, users []string) ([]string, error)
+	HomeUsers(ctx context.Context) ([]string, error)
+	StoriesAbout(ctx context.Context, user string, offset, limit int) ([]*extramile.Story, int, error)
+	StoriesBy(ctx context.Context, user string, offset, limit int) ([]*extramile.Story, int, error)
 }
 
 // Stories keeps what people wrote: sharing, editing, deleting, forgetting
@@ -45,6 +56,7 @@ type Stories interface {
 // LeaseHolders and BreakLeases.
 type Shoutouts interface {
 	SetShoutout(ctx context.Context, id int64, ts, permalink string) error
+	SetSourceLink(ctx context.Context, id int64, link string) error
 	SetShoutoutFailed(ctx context.Context, id int64, reason string) error
 	PendingShoutouts(ctx context.Context) ([]*extramile.Story, error)
 	StoryByShoutout(ctx context.Context, channel, ts string) (*extramile.Story, error)

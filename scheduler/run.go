@@ -22,6 +22,8 @@ func (s *Scheduler) runLoop(ctx context.Context, t *task, from time.Time) {
 		case <-s.clock.At(next):
 		case <-s.stopRun:
 			return
+		case <-t.stop: // Reschedule replaced this task
+			return
 		case <-ctx.Done():
 			return
 		}
@@ -31,6 +33,8 @@ func (s *Scheduler) runLoop(ctx context.Context, t *task, from time.Time) {
 		}
 		select {
 		case <-s.stopRun: // Stop came while the timer fired: no new run
+			return
+		case <-t.stop:
 			return
 		default:
 		}
@@ -52,6 +56,9 @@ func (s *Scheduler) fire(ctx context.Context, t *task, now time.Time) {
 	if at.IsZero() {
 		s.log.Error("job fired with no firing time at or before now", keyJob, t.Name, keySpec, t.Spec)
 		return
+	}
+	if !claimFiring(t, at) {
+		return // Reschedule started it already
 	}
 	_ = s.invoke(ctx, t, at, TriggerSchedule) // logged by invoke
 }
@@ -85,4 +92,19 @@ func (s *Scheduler) invoke(ctx context.Context, t *task, at time.Time, why Trigg
 	}
 	log.Info("job done", "took", time.Since(start))
 	return nil
+}
+
+// claimFiring records at as the latest firing of t started, and reports
+// whether it was not started yet: the runner and Reschedule may both find
+// the same firing due, and only one of them runs it.
+func claimFiring(t *task, at time.Time) bool {
+	for {
+		cur := t.last.Load()
+		if at.UnixNano() <= cur {
+			return false
+		}
+		if t.last.CompareAndSwap(cur, at.UnixNano()) {
+			return true
+		}
+	}
 }

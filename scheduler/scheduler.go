@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/extramile/extramile/internal/clock"
@@ -124,6 +125,15 @@ type task struct {
 	sched Schedule
 	desc  string
 	busy  chan struct{} // holds a token while a run of the job is in progress
+
+	// Set once started (under Scheduler.mu): closing stop ends the task's
+	// runner loop (Reschedule), and floor is the moment from which the
+	// runner owns the firings (Start, Reschedule).
+	stop  chan struct{}
+	floor time.Time
+	// last is the latest firing the runner or Reschedule started (Unix
+	// nanoseconds), so Reschedule can tell a due firing from a done one.
+	last *atomic.Int64
 }
 
 // Scheduler runs jobs on their cron schedules. Add jobs, then Start it once
@@ -143,6 +153,7 @@ type Scheduler struct {
 	byName   map[string]*task
 	stopRun  chan struct{}      // closed by Stop: the runner does no new firing
 	cancel   context.CancelFunc // cancels the jobs' context
+	jobCtx   context.Context    // the jobs' context, once started
 	done     chan struct{}      // closed once the runner and catch-ups have finished after Stop
 	runner   sync.WaitGroup     // the runner's loops and the runs they started
 	catchups sync.WaitGroup
@@ -193,7 +204,7 @@ func (s *Scheduler) Add(j Job) error {
 	if _, dup := s.byName[j.Name]; dup {
 		return fmt.Errorf("add job %q: a job with this name was already added", j.Name)
 	}
-	t := &task{Job: j, sched: sched, desc: Describe(j.Spec, s.loc), busy: make(chan struct{}, 1)}
+	t := &task{Job: j, sched: sched, desc: Describe(j.Spec, s.loc), busy: make(chan struct{}, 1), last: new(atomic.Int64)}
 	s.tasks = append(s.tasks, t)
 	s.byName[j.Name] = t
 	return nil
@@ -213,18 +224,15 @@ func (s *Scheduler) Start(ctx context.Context) {
 	}
 	s.state = stateStarted
 	jobCtx, cancel := context.WithCancel(ctx)
-	s.cancel = cancel
+	s.cancel, s.jobCtx = cancel, jobCtx
 
 	now := s.now()
 	s.startCatchups(jobCtx, now)
 
 	s.stopRun = make(chan struct{})
+	s.jobCtx = jobCtx
 	for _, t := range s.tasks {
-		// The runner only does firings after now: those up to now belong
-		// to the catch-up.
-		s.runner.Add(1)
-		go s.runLoop(jobCtx, t, now)
-		s.log.Info("job scheduled", keyJob, t.Name, keySpec, t.Spec, "when", t.desc, "zone", s.loc.String(), "next", t.sched.Next(now))
+		s.plan(t, now)
 	}
 }
 
@@ -294,3 +302,64 @@ func (s *Scheduler) Entries() []Entry {
 
 // now reads the scheduler's clock.
 func (s *Scheduler) now() time.Time { return s.clock.Now() }
+
+// plan gives t to the runner for its firings after now: those up to now
+// belong to the catch-up (or to Reschedule), whatever the two clocks say.
+// The caller holds s.mu, and the Scheduler is started.
+func (s *Scheduler) plan(t *task, now time.Time) {
+	t.floor = now
+	t.stop = make(chan struct{})
+	s.runner.Add(1)
+	go s.runLoop(s.jobCtx, t, now)
+	s.log.Info("job scheduled", keyJob, t.Name, keySpec, t.Spec, "when", t.desc, "zone", s.loc.String(), "next", t.sched.Next(now))
+}
+
+// Reschedule gives the named job a new spec at once, without a restart.
+// The spec is parsed as Add does (an invalid one changes nothing). Once
+// started, the runner drops the old schedule and takes the new one's
+// firings after now; a firing of the old schedule that was due (after the
+// runner took the job, at or before now) but not yet started is run now,
+// in the background, so a change made just as a firing comes never skips
+// it; a firing of the new schedule at or before now is not run (it was not
+// due before the change). Runs of the job never overlap (a run in progress
+// makes a second one skip), and the job's ledger makes a firing run twice
+// a no-op. Reschedule fails for an unknown job and after Stop.
+func (s *Scheduler) Reschedule(name, spec string) error {
+	sched, err := Parse(spec, s.loc)
+	if err != nil {
+		return fmt.Errorf("reschedule job %q: %w", name, err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	old := s.byName[name]
+	switch {
+	case old == nil:
+		return fmt.Errorf("reschedule job %q: %w", name, ErrUnknownJob)
+	case s.state == stateStopped:
+		return fmt.Errorf("reschedule job %q: scheduler stopped", name)
+	}
+	t := &task{Job: old.Job, sched: sched, desc: Describe(spec, s.loc), busy: old.busy, last: old.last}
+	t.Spec = spec
+	for i, x := range s.tasks {
+		if x == old {
+			s.tasks[i] = t
+		}
+	}
+	s.byName[name] = t
+	if s.state != stateStarted {
+		return nil
+	}
+	now := s.now()
+	close(old.stop) // its runner loop ends
+	if due := old.sched.Prev(now); !due.IsZero() && due.After(old.floor) && claimFiring(old, due) {
+		s.log.Info("running the firing that was due before the change", keyJob, name, keyScheduledAt, due)
+		s.catchups.Add(1)
+		go func() {
+			defer s.catchups.Done()
+			_ = s.invoke(s.jobCtx, old, due, TriggerSchedule) // logged by invoke
+		}()
+	}
+	s.log.Info("job rescheduled", keyJob, name, "from", old.Spec, "to", spec)
+	s.plan(t, now)
+	return nil
+}

@@ -48,6 +48,7 @@ func exportStories(ctx context.Context, tx *sql.Tx) ([]extramile.ExportStory, er
 			Channel:    s.Channel,
 			Private:    s.Private,
 			Permalink:  s.Permalink,
+			SourceLink: s.SourceLink,
 			CreatedAt:  s.CreatedAt,
 		})
 	}

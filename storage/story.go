@@ -19,7 +19,7 @@ const (
 
 // storyColumns is the select list scanStory reads, for "stories s".
 const storyColumns = `s.id, s.author, s.audience, s.way, s.text, s.channel, s.private, s.privacy_pending,
-	s.shoutout_ts, s.permalink, s.created_at, s.updated_at,
+	s.shoutout_ts, s.permalink, s.source_channel, s.source_ts, s.source_link, s.created_at, s.updated_at,
 	(SELECT json_group_array(r.user_id ORDER BY r.position) FROM story_recognized r WHERE r.story_id = s.id)`
 
 // CreateStory validates s and stores it with its shoutout pending, setting
@@ -46,10 +46,11 @@ func (db *DB) CreateStory(ctx context.Context, s *extramile.Story) error {
 
 func createStory(ctx context.Context, tx *sql.Tx, s *extramile.Story, now time.Time) error {
 	res, err := tx.ExecContext(ctx, `
-		INSERT INTO stories (author, audience, way, text, channel, private, privacy_pending, shoutout_state, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		INSERT INTO stories (author, audience, way, text, channel, private, privacy_pending, shoutout_state,
+			source_channel, source_ts, source_link, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		s.Author, string(s.Audience), string(s.Way), s.Text, s.Channel, boolInt(s.Private || s.PrivacyPending),
-		boolInt(s.PrivacyPending), shoutoutPending, nanos(now), nanos(now))
+		boolInt(s.PrivacyPending), shoutoutPending, s.SourceChannel, s.SourceTS, s.SourceLink, nanos(now), nanos(now))
 	if err != nil {
 		return err
 	}
@@ -135,7 +136,7 @@ func scanStory(r scanner) (*extramile.Story, error) {
 		recognized       string
 	)
 	if err := r.Scan(&s.ID, &s.Author, &audience, &way, &s.Text, &s.Channel, &private, &pending,
-		&s.ShoutoutTS, &s.Permalink, &created, &updated, &recognized); err != nil {
+		&s.ShoutoutTS, &s.Permalink, &s.SourceChannel, &s.SourceTS, &s.SourceLink, &created, &updated, &recognized); err != nil {
 		return nil, err
 	}
 	s.Audience, s.Way, s.Private, s.PrivacyPending = extramile.Audience(audience), extramile.Way(way), private != 0, pending != 0
@@ -466,6 +467,9 @@ func (db *DB) ForgetUser(ctx context.Context, user string) (stories, kudos int, 
 	if stories, err = execCount(ctx, tx, `DELETE FROM stories WHERE author = ?`, user); err != nil {
 		return 0, 0, fail("forget user", err)
 	}
+	if _, err = tx.ExecContext(ctx, `DELETE FROM home_opened WHERE user_id = ?`, user); err != nil {
+		return 0, 0, fail("forget user", err)
+	}
 	if err := db.commit(tx); err != nil {
 		return 0, 0, fail("forget user", err)
 	}
@@ -552,4 +556,26 @@ func (db *DB) StoryMessages(ctx context.Context, ids ...int64) ([]extramile.Stor
 		}
 	}
 	return out, tx.Commit()
+}
+
+// SetSourceLink records the permalink of the message a story was shared
+// from. ENOTFOUND if the story is gone.
+func (db *DB) SetSourceLink(ctx context.Context, id int64, link string) error {
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return fail("set source link", err)
+	}
+	defer db.rollback(tx)
+
+	res, err := tx.ExecContext(ctx, `UPDATE stories SET source_link = ? WHERE id = ?`, link, id)
+	if err != nil {
+		return fail("set source link", err)
+	}
+	if err := mustAffect(res, errStoryNotFound); err != nil {
+		return fail("set source link", err)
+	}
+	if err := db.commit(tx); err != nil {
+		return fail("set source link", err)
+	}
+	return nil
 }

@@ -382,3 +382,25 @@ func (c *checker) confirm(where string, cf *slack.ConfirmationBlockObject) {
 		c.errf("%s: needs title, text and confirm", where)
 	}
 }
+
+// CheckHome reports every way v breaks the limits of a Home tab view: type
+// home, at most 100 blocks each within its limits, private_metadata 3000,
+// callback_id 255, and at most 250 kB of JSON.
+func CheckHome(v slack.HomeTabViewRequest) error {
+	var c checker
+	if v.Type != slack.VTHomeTab {
+		c.errf("type: %q, want %q", v.Type, slack.VTHomeTab)
+	}
+	if n := len(v.PrivateMetadata); n > limitMetadata {
+		c.errf("private_metadata: %d characters, max %d", n, limitMetadata)
+	}
+	c.id("callback_id", v.CallbackID)
+	c.id("external_id", v.ExternalID)
+	c.blocks(v.Blocks.BlockSet, limitModalBlocks)
+	if raw, err := json.Marshal(v); err != nil {
+		c.errf("json: %v", err)
+	} else if len(raw) > limitViewJSONBytes {
+		c.errf("json: %d bytes, max %d", len(raw), limitViewJSONBytes)
+	}
+	return c.err()
+}

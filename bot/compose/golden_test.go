@@ -204,8 +204,8 @@ func TestGoldenMessages(t *testing.T) {
 		Zone: "Europe/Berlin",
 		Jobs: []JobInfo{
 			{Name: "Weekly prompt", Description: "every Monday at 10:00", Next: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)},
-			{Name: "Weekly roundup", Description: "every Friday at 16:00", Next: time.Date(2026, 11, 27, 15, 0, 0, 0, time.UTC)},
-			{Name: "Monthly digest", Description: "on the 1st at 09:00", Next: time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)},
+			{Name: "Weekly roundup", Description: "every Friday at 16:00", Next: time.Date(2026, 11, 27, 15, 0, 0, 0, time.UTC), EnvVar: "EXTRAMILE_ROUNDUP_SCHEDULE"},
+			{Name: "Monthly digest", Description: "on the 1st at 09:00", Next: time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC), ChangedBy: "U0ADMIN001"},
 			{Name: "Kudos DMs", Description: "every day at 17:00"},
 		},
 		Channels:   []string{"C0WINS0001", "C0TEAM0001"},
@@ -217,6 +217,10 @@ func TestGoldenMessages(t *testing.T) {
 		KudosChannels:      []string{"C0WINS0001", "C0TEAM0001", "C0RANDOM01"},
 	}
 
+	fromMessage := story()
+	fromMessage.SourceChannel, fromMessage.SourceTS = "C0TEAM0001", "1700000000.000100"
+	fromMessage.SourceLink = "https://example.slack.com/archives/C0TEAM0001/p1700000000000100"
+
 	cases := []struct {
 		name string
 		m    Message
@@ -226,6 +230,7 @@ func TestGoldenMessages(t *testing.T) {
 		{"shoutout_self_among_others", Shoutout(among, "raised_hands", "clap")},
 		{"shoutout_pings", Shoutout(pings, "clap")},
 		{"shoutout_long", Shoutout(long, "clap")},
+		{"shoutout_from_message", Shoutout(fromMessage, "clap")},
 		{"removed_shoutout", RemovedShoutout()},
 		{"delete_confirm", DeleteConfirm(story())},
 		{"delete_confirm_changed", DeleteConfirmChanged(story())},
@@ -360,8 +365,42 @@ func hugeDigest() *extramile.Digest {
 	return d
 }
 
+func TestGoldenHome(t *testing.T) {
+	admin := busyHome()
+	admin.Admin = &HomeAdmin{Zone: "Europe/Berlin", Schedules: []ScheduleSetting{
+		{Job: "prompt", Label: "Weekly prompt", Spec: "0 10 * * MON", Description: "every Monday at 10:00", Next: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)},
+		{Job: "roundup", Label: "Weekly roundup", Spec: "0 16 * * FRI", Description: "every Friday at 16:00", Next: time.Date(2026, 11, 27, 15, 0, 0, 0, time.UTC), EnvVar: "EXTRAMILE_ROUNDUP_SCHEDULE"},
+	}}
+	cases := []struct {
+		name string
+		v    HomeView
+	}{
+		{"home_new", newHome()},
+		{"home_busy", busyHome()},
+		{"home_admin", admin},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			h := Home(c.v)
+			if err := CheckHome(h); err != nil {
+				t.Errorf("CheckHome: %v", err)
+			}
+			golden(t, c.name, h)
+		})
+	}
+}
+
 func TestGoldenModals(t *testing.T) {
 	edit := story()
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	if berlin == nil {
+		berlin = time.UTC
+	}
+	schedules := []ScheduleSetting{
+		{Job: "prompt", Label: "Weekly prompt", Spec: "0 10 * * MON", Description: "every Monday at 10:00", Next: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)},
+		{Job: "roundup", Label: "Weekly roundup", Spec: "0 16 * * FRI", Description: "every Friday at 16:00", Next: time.Date(2026, 11, 27, 15, 0, 0, 0, time.UTC), EnvVar: "EXTRAMILE_ROUNDUP_SCHEDULE"},
+		{Job: "digest", Label: "Monthly digest", Spec: "0 10 1 * *", Description: "on the 1st at 10:00"},
+	}
 	cases := []struct {
 		name string
 		v    slack.ModalViewRequest
@@ -369,6 +408,10 @@ func TestGoldenModals(t *testing.T) {
 		{"modal_share", StoryModal(ModalMetadata{Channel: "C0WINS0001"}, nil)},
 		{"modal_share_from_dm", StoryModal(ModalMetadata{Channel: "D0DM000001"}, nil)},
 		{"modal_edit", StoryModal(ModalMetadata{StoryID: edit.ID}, edit)},
+		{"modal_settings", SettingsModal(schedules, berlin)},
+		{"modal_share_from_message", StoryModal(
+			ModalMetadata{Channel: "C0TEAM0001", SourceChannel: "C0TEAM0001", SourceTS: "1700000000.000100"},
+			&extramile.Story{Recognized: []string{"U0BOB00001"}, Text: StoryTextFromMessage("Fixed the &lt;login&gt; page for <@U0ANN00001> &amp; stayed late", extramile.MaxStoryLength)})},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -12,6 +12,14 @@ import (
 // editing a story.
 const CallbackStory = "story_modal"
 
+// Callback IDs of the shortcuts declared in manifest.yml
+// (features.shortcuts): the message shortcut "Share as an extra-mile story"
+// and the global one (the lightning menu). Both open the story modal.
+const (
+	CallbackShareMessage = "share_message"
+	CallbackShareGlobal  = "share_story"
+)
+
 // Block IDs of the story modal's input blocks, and the action IDs of their
 // elements: ParseStoryForm reads view.state.values[Block…][Action…], and a
 // view_submission answered with response_action "errors" keys its messages

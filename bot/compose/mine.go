@@ -55,7 +55,7 @@ func Mine(user string, stories []*extramile.Story, total, offset, pageSize int) 
 		if s == nil {
 			continue
 		}
-		blocks = append(blocks, divider(), section(mineItem(user, s)))
+		blocks = append(blocks, divider(), section(mineItem(user, s, mineStoryLength)))
 	}
 
 	if offset > 0 {
@@ -71,8 +71,9 @@ func Mine(user string, stories []*extramile.Story, total, offset, pageSize int) 
 	return Message{Text: fmt.Sprintf("Your stories and the stories about you (%s)", plural(total, "story", "stories")), Blocks: blocks}
 }
 
-// mineItem describes one story from user's point of view.
-func mineItem(user string, s *extramile.Story) string {
+// mineItem describes one story from user's point of view, with up to
+// textLen characters of its text.
+func mineItem(user string, s *extramile.Story, textLen int) string {
 	var who string
 	switch {
 	case s.Author == user && len(s.Recognized) == 1 && s.Recognized[0] == user:
@@ -92,7 +93,7 @@ func mineItem(user string, s *extramile.Story) string {
 		meta = join(" · ", meta, l)
 	}
 	head := join("  ", who, meta)
-	return head + "\n" + quoteMax(s.Text, mineStoryLength)
+	return head + "\n" + quoteMax(s.Text, textLen)
 }
 
 // youAnd names the recognized people with user as "you".

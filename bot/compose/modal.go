@@ -16,6 +16,10 @@ type ModalMetadata struct {
 	StoryID int64  `json:"story_id,omitempty"` // the story being edited; 0 when sharing a new one
 	Version int64  `json:"version,omitempty"`  // StoryVersion of the story being edited, as the modal shows it
 	Channel string `json:"channel,omitempty"`  // where the command was typed, when known
+	// The message a story is shared from (the message shortcut): its
+	// channel and ts, kept on the story so its shoutout links back to it.
+	SourceChannel string `json:"src_channel,omitempty"`
+	SourceTS      string `json:"src_ts,omitempty"`
 }
 
 // Encode returns the metadata as compact JSON for private_metadata ("" when
@@ -25,10 +29,13 @@ func (m ModalMetadata) Encode() string {
 	if !validID(m.Channel, "CGD") {
 		m.Channel = ""
 	}
+	if !validID(m.SourceChannel, "CGD") || !validTS(m.SourceTS) {
+		m.SourceChannel, m.SourceTS = "", ""
+	}
 	if m == (ModalMetadata{}) {
 		return ""
 	}
-	raw, _ := json.Marshal(m) // two plain fields: cannot fail
+	raw, _ := json.Marshal(m) // plain fields: cannot fail
 	return string(raw)
 }
 
@@ -50,14 +57,15 @@ func DecodeModalMetadata(s string) (ModalMetadata, error) {
 	return m, nil
 }
 
-// StoryModal is the modal to share a story (prefill nil) or to edit one
-// (prefill set, and meta.StoryID its ID). Sharing asks who, what, for whom,
+// StoryModal is the modal to share a story (meta.StoryID 0; prefill nil, or
+// what a message shortcut fills in) or to edit one (prefill set, and
+// meta.StoryID its ID). Sharing asks who, what, for whom,
 // which way (optional) and where; the channel defaults to meta.Channel (and
 // to nothing without one: leave it empty where the bot cannot post, e.g. a
 // DM or a private channel it was not invited to). Editing prefills everything
 // and leaves the channel as it was: the story stays where it was shared.
 func StoryModal(meta ModalMetadata, prefill *extramile.Story) slack.ModalViewRequest {
-	editing := prefill != nil
+	editing := prefill != nil && meta.StoryID > 0
 	v := slack.ModalViewRequest{
 		Type:            slack.VTModal,
 		CallbackID:      CallbackStory,
@@ -67,6 +75,9 @@ func StoryModal(meta ModalMetadata, prefill *extramile.Story) slack.ModalViewReq
 		PrivateMetadata: meta.Encode(),
 	}
 	intro := "Who went the extra mile for a customer or a co-worker? Write it down while you remember it. " + habitLine
+	if meta.SourceTS != "" && !editing {
+		intro = "I filled in the message's author and its text: make it the story of what they did. The shoutout will link back to the message."
+	}
 	if editing {
 		v.Title = plain("Edit story")
 		v.Submit = plain("Save")

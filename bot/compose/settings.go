@@ -34,6 +34,11 @@ type JobInfo struct {
 	Name        string    // "Weekly prompt"
 	Description string    // "every Monday at 10:00"
 	Next        time.Time // next run; zero when not scheduled
+	// Where the schedule comes from: EnvVar, the variable the operator set
+	// it with; else ChangedBy, the admin who changed it in Slack; else it
+	// is the default.
+	EnvVar    string
+	ChangedBy string
 }
 
 // maxSettingsItems bounds the jobs and channels Settings lists.
@@ -55,6 +60,14 @@ func Settings(v SettingsView) Message {
 			line += "; not scheduled"
 		} else {
 			line += "; next: " + j.Next.In(loc).Format("Mon 2006-01-02 15:04")
+		}
+		switch {
+		case j.EnvVar != "":
+			line += " (set by `" + escapeMax(strings.ReplaceAll(j.EnvVar, "`", ""), 60) + "` in the environment)"
+		case j.ChangedBy != "":
+			line += " (changed in Slack by " + Mention(j.ChangedBy) + ")"
+		default:
+			line += " (default)"
 		}
 		jobs = append(jobs, line)
 	}
@@ -102,8 +115,9 @@ func Settings(v SettingsView) Message {
 
 	if v.IsAdmin {
 		blocks = append(blocks, contextBlock("You're an admin: run `/extramile subscribe` or `/extramile unsubscribe` in a channel (or name one: `/extramile subscribe #kudos`) to add or remove it, "+
-			"and `/extramile settings kudos everywhere` or `/extramile settings kudos invited` to choose where kudos count. "+
-			"The times, the time zone, the kudos emoji and the daily limit are set in Extra Mile's configuration where it runs."))
+			"`/extramile settings kudos everywhere` or `/extramile settings kudos invited` to choose where kudos count, "+
+			"and `/extramile settings edit` to change the schedules (except those set in the environment). "+
+			"The time zone, the kudos emoji and the daily limit are set in Extra Mile's configuration where it runs."))
 	} else {
 		blocks = append(blocks, contextBlock("Only admins can change these. Ask one if something should be different."))
 	}

@@ -37,6 +37,9 @@ func Shoutout(s *extramile.Story, kudosEmoji ...string) Message {
 	if w := wayLine(s); w != "" {
 		blocks = append(blocks, contextBlock(w))
 	}
+	if l := link(s.SourceLink, "the message it started from"); l != "" {
+		blocks = append(blocks, contextBlock(":speech_balloon: Shared from "+l+"."))
+	}
 	blocks = append(blocks, contextBlock(sharedBy(s), reactLine(kudosEmoji)))
 	return Message{
 		Text:   fallback(":sparkles: Thank you, " + thanked(s.Recognized) + ", for going the extra mile! Shared by " + Mention(s.Author) + "."),

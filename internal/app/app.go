@@ -102,12 +102,21 @@ func (m *Main) Run(ctx context.Context) error {
 
 	sched := scheduler.New(scheduler.Options{Location: cfg.Timezone.Location, Catchup: cfg.Catchup, Clock: clk, Logger: log.With("component", "scheduler"),
 		OnRun: obs.jobRun(met.JobRun), OnMissed: obs.Missed})
+	// A schedule the operator set in the environment is theirs; the others
+	// are defaults that admins may change in Slack (stored in the database).
+	fromEnv := map[string]string{}
+	for job, name := range config.ScheduleVars {
+		if cfg.FromEnv[name] {
+			fromEnv[job] = name
+		}
+	}
 	b := bot.New(bot.Options{
 		API: api, Store: db, Channel: cfg.Channel, Location: cfg.Timezone.Location,
 		KudosEmoji: cfg.KudosEmoji, DailyLimit: cfg.KudosDailyLimit, Admins: cfg.Admins,
 		Jobs: sched.Entries, Logger: log.With("component", "bot"), Now: now, ChannelPace: m.ChannelPace, Metrics: met,
 		PostGrace: tm.postGrace, OnReaction: obs.Reaction, OnPost: obs.Post,
 		ResponseURLTimeout: m.ResponseURLTimeout,
+		Reschedule:         sched.Reschedule, SchedulesFromEnv: fromEnv,
 	})
 	for _, j := range []scheduler.Job{
 		{Name: bot.JobPrompt, Spec: cfg.PromptSchedule, Run: b.PromptJob},
@@ -115,6 +124,9 @@ func (m *Main) Run(ctx context.Context) error {
 		{Name: bot.JobDigest, Spec: cfg.DigestSchedule, Run: b.DigestJob},
 		{Name: bot.JobKudosDM, Spec: cfg.KudosDMSchedule, Run: b.KudosDMJob},
 	} {
+		if _, env := fromEnv[j.Name]; !env {
+			j.Spec = b.StoredSchedule(ctx, j.Name, j.Spec)
+		}
 		if err := sched.Add(j); err != nil {
 			return err
 		}

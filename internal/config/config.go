@@ -27,6 +27,12 @@ import (
 type Config struct {
 	Slack Slack `ignored:"true"`
 
+	// FromEnv names the variables of the values admins may also change in
+	// Slack (the schedules) that the operator set in the environment: such
+	// a value is the operator's, and Slack shows it without offering to
+	// change it. Load fills it in.
+	FromEnv map[string]bool `ignored:"true"`
+
 	DBPath          string        `envconfig:"EXTRAMILE_DB_PATH" default:"extramile.db" desc:"the SQLite database file (created if missing)"`
 	Timezone        Zone          `envconfig:"EXTRAMILE_TIMEZONE" default:"UTC" desc:"IANA time zone the schedules run in, e.g. Europe/Berlin"`
 	Channel         string        `envconfig:"EXTRAMILE_CHANNEL" desc:"channel ID (C…) that gets prompts, roundups and digests"`
@@ -103,10 +109,28 @@ func Load() (*Config, error) {
 			c.RoundupSchedule = old
 		}
 	}
+	c.FromEnv = map[string]bool{}
+	for _, name := range ScheduleVars {
+		if _, set := os.LookupEnv(name); set {
+			c.FromEnv[name] = true
+		}
+	}
+	if _, set := os.LookupEnv(oldRoundupScheduleVar); set {
+		c.FromEnv[roundupScheduleVar] = true
+	}
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
 	return &c, nil
+}
+
+// ScheduleVars names the variable of each job's schedule, by job name (see
+// bot.JobPrompt and the others).
+var ScheduleVars = map[string]string{
+	"prompt":   "EXTRAMILE_PROMPT_SCHEDULE",
+	"roundup":  roundupScheduleVar,
+	"digest":   "EXTRAMILE_DIGEST_SCHEDULE",
+	"kudos_dm": "EXTRAMILE_KUDOS_DM_SCHEDULE",
 }
 
 // explain turns envconfig's errors into messages that name the variable and

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/slack-go/slack"
 )
 
 // The files in testdata/shapes are payloads from Slack's documentation and SDK mocks. The fake's
@@ -70,6 +72,19 @@ func missingKeys(at string, got, want map[string]any) []string {
 	return out
 }
 
+// homeOpened publishes a Home for U1 and returns the app_home_opened of U1
+// opening it (with its view, as Slack sends once a Home was published).
+func homeOpened(t *testing.T, srv *Server) map[string]any {
+	t.Helper()
+	home := slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: []slack.Block{
+		slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, "hi", false, false), nil, nil),
+	}}}
+	if _, err := newAPI(srv).PublishViewContext(testCtx(t), slack.PublishViewContextRequest{UserID: "U1", View: home}); err != nil {
+		t.Fatal(err)
+	}
+	return srv.AppHomeOpened("U1")
+}
+
 func TestPayloadShapesMatchSlack(t *testing.T) {
 	srv := withDirectory(New(t))
 	post := srv.AddMessage(Message{Channel: "C1", User: "UBOT", Text: "hi"})
@@ -82,6 +97,9 @@ func TestPayloadShapesMatchSlack(t *testing.T) {
 		{"view submission", srv.ViewSubmissionPayload("U1", "cb", "", map[string]map[string]any{"b": {"a": TextValue("x")}}), "socket_view_submission_ASSEMBLED.json"},
 		{"block actions", srv.BlockActionsPayload("U1", "C1", post.TS, []map[string]any{ButtonAction("a", "b", "v")}), "socket_block_actions_message_container_ASSEMBLED.json"},
 		{"reaction added", srv.ReactionEvent("reaction_added", "U1", "tada", "U2", "C1", post.TS), "socket_event_reaction_added_ASSEMBLED.json"},
+		{"message shortcut", srv.MessageShortcutPayload("U1", "C1", post.TS, "cb"), "interactive_message_action_ASSEMBLED.json"},
+		{"global shortcut", srv.GlobalShortcutPayload("U1", "cb"), "interactive_shortcut_ASSEMBLED.json"},
+		{"app home opened", homeOpened(t, srv), "socket_event_app_home_opened_ASSEMBLED.json"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

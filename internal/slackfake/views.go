@@ -3,6 +3,7 @@ package slackfake
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"time"
 )
 
@@ -251,7 +252,10 @@ func (s *Server) viewsUpdate(req *request) obj {
 	return s.saveView(v, fields)
 }
 
-// viewsPublish sets a user's Home tab.
+// viewsPublish sets a user's Home tab: user_id, a view of type home (at most 100 blocks), and
+// an optional hash, the one of the Home last returned, which answers hash_conflict when the Home
+// changed since (https://api.slack.com/methods/views.publish: the hash guards against races,
+// and a stale one is refused with error hash_conflict).
 func (s *Server) viewsPublish(req *request) obj {
 	fields, bad := viewFields(req, "home")
 	if bad != nil {
@@ -288,6 +292,17 @@ func (s *Server) externalIDFree(fields map[string]json.RawMessage, self string) 
 		if x.ExternalID == ext && x.ID != self {
 			return apiError("duplicate_external_id")
 		}
+	}
+	return nil
+}
+
+// PublishHome publishes view (JSON of a view of type home) as user's Home as another publisher
+// would (another process of the app): without a hash, so the Home gets a new hash and a
+// publish that passes the old one answers hash_conflict. It is not recorded as a call.
+func (s *Server) PublishHome(user, view string) error {
+	resp := s.viewsPublish(&request{params: url.Values{"user_id": {user}, "view": {view}}})
+	if ok, _ := resp["ok"].(bool); !ok {
+		return fmt.Errorf("publish home: %v", resp["error"])
 	}
 	return nil
 }

@@ -1,0 +1,235 @@
+package compose
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/slack-go/slack"
+
+	"github.com/extramile/extramile"
+)
+
+// Action IDs of the Home tab's buttons (the Share button is
+// ActionShareStory, as everywhere).
+const (
+	// ActionHomeAboutPage and ActionHomeSharedPage page the Home's "stories
+	// about you" and "stories you shared"; the value is the offset of the
+	// page to show, in decimal, and the other list's offset, as "12:0"
+	// (see HomePages).
+	ActionHomeAboutPage  = "home_about_page"
+	ActionHomeSharedPage = "home_shared_page"
+	// ActionHomeQuiet turns kudos DMs off or on; its value is "on" (quiet:
+	// no DMs) or "off".
+	ActionHomeQuiet = "home_quiet"
+	// ActionOpenSettings is the admins' "Edit settings" button: it opens
+	// SettingsModal. Its value is empty.
+	ActionOpenSettings = "open_settings"
+)
+
+// HomePageSize is how many stories each list of the Home shows at once.
+const HomePageSize = 5
+
+// homeStoryLength is how much of each story the Home shows.
+const homeStoryLength = 200
+
+// HomeView is everything the Home tab of one person shows. The bot gathers
+// it; Home only lays it out, within Block Kit's 100 blocks whatever the data.
+type HomeView struct {
+	User string
+
+	// Stories about the user (recognized, by someone else or by
+	// themselves), and stories they shared, each one page newest first
+	// starting at its offset, out of its total. Private stories appear
+	// only here, to people they concern.
+	About, Shared             []*extramile.Story
+	AboutTotal, SharedTotal   int
+	AboutOffset, SharedOffset int
+
+	// WroteThisWeek: the user shared a story this week.
+	WroteThisWeek bool
+	// Month is the team's month so far, public stories only; nil when it
+	// could not be read.
+	Month *extramile.Digest
+
+	Quiet bool // kudos DMs off
+	// Where kudos count: every public channel, or the channels the bot is
+	// in (KudosChannels, when known).
+	KudosEverywhere    bool
+	KudosChannels      []string
+	KudosChannelsKnown bool
+
+	// Admin is set for an admin: the Settings section.
+	Admin *HomeAdmin
+}
+
+// HomeAdmin is what the Home's Settings section shows an admin.
+type HomeAdmin struct {
+	Zone      string
+	Schedules []ScheduleSetting
+}
+
+// HomePages is the value of a Home paging button: both lists' offsets.
+func HomePages(about, shared int) string {
+	return strconv.Itoa(max(about, 0)) + ":" + strconv.Itoa(max(shared, 0))
+}
+
+// ParseHomePages reads HomePages; anything unreadable is the first pages.
+func ParseHomePages(v string) (about, shared int) {
+	a, s, _ := strings.Cut(v, ":")
+	about, _ = strconv.Atoi(a)
+	shared, _ = strconv.Atoi(s)
+	return max(about, 0), max(shared, 0)
+}
+
+// maxHomeChannels bounds the channels the Home names.
+const maxHomeChannels = 20
+
+// Home is the App Home tab of v.User, for views.publish.
+func Home(v HomeView) slack.HomeTabViewRequest {
+	blocks := []slack.Block{
+		header("Extra Mile"),
+		section("Who went the extra mile for a customer or a co-worker? Write it down while you remember it.\n:footprints: " + halfStepLine),
+		shareActions(),
+	}
+	newcomer := v.AboutTotal == 0 && v.SharedTotal == 0
+	if newcomer {
+		blocks = append(blocks, divider(), section("*Welcome!* "+habitLine+
+			"\nEach story thanks the people in it, in public and in private, and the team sees which of the nine ways it lives."+
+			"\nThe nine ways: "+nineWays()+"."))
+	}
+
+	// This week.
+	blocks = append(blocks, divider(), header("This week"))
+	if v.WroteThisWeek {
+		blocks = append(blocks, section(":white_check_mark: You wrote down a story this week. Thank you!"))
+	} else {
+		blocks = append(blocks, section(":pencil2: You haven't written down a story this week yet. Who went the extra mile lately?"))
+	}
+	if d := v.Month; d != nil {
+		line := fmt.Sprintf("*This month, the team:* %s, %s recognized.",
+			plural(d.Stories, "story", "stories"), plural(d.Recognized, "person", "people"))
+		var ways, none []string
+		for _, w := range d.ByWay {
+			if w.Count > 0 {
+				ways = append(ways, fmt.Sprintf("%s %d", w.Way.Title(), w.Count))
+			} else {
+				none = append(none, w.Way.Title())
+			}
+		}
+		if len(ways) > 0 {
+			line += "\nThe nine ways by count: " + strings.Join(ways, " · ")
+		}
+		if len(none) > 0 && len(none) < len(extramile.Ways) {
+			line += "\n:mag: Nobody has documented these this month: " + strings.Join(none, ", ") + ". Seen one? Write it down."
+		}
+		blocks = append(blocks, section(line))
+	}
+
+	// The stories.
+	if !newcomer {
+		blocks = append(blocks, divider(), header("Stories about you"))
+		blocks = append(blocks, homeList(v.User, v.About, v.AboutTotal, v.AboutOffset,
+			"No one has written a story about you yet. When they do, people will begin to tell others about you, and you'll find it here.",
+			"home_about", ActionHomeAboutPage, func(o int) string { return HomePages(o, v.SharedOffset) })...)
+		blocks = append(blocks, divider(), header("Stories you shared"))
+		blocks = append(blocks, homeList(v.User, v.Shared, v.SharedTotal, v.SharedOffset,
+			"You haven't shared a story yet. "+habitLine,
+			"home_shared", ActionHomeSharedPage, func(o int) string { return HomePages(v.AboutOffset, o) })...)
+	}
+
+	// Settings.
+	blocks = append(blocks, divider(), header("Your settings"))
+	quiet := "*Kudos DMs:* on. Once a day I tell you who gave you kudos."
+	btn := button(ActionHomeQuiet, "Turn off", "on", "")
+	if v.Quiet {
+		quiet = "*Kudos DMs:* off. Kudos still count; I just don't tell you each day."
+		btn = button(ActionHomeQuiet, "Turn on", "off", "")
+	}
+	sec := section(quiet)
+	sec.Accessory = slack.NewAccessory(btn)
+	blocks = append(blocks, sec)
+	where := "*Where kudos count:* in the channels I'm in."
+	switch {
+	case v.KudosEverywhere:
+		where = "*Where kudos count:* every public channel, and the private ones I'm invited to."
+	case v.KudosChannelsKnown && len(v.KudosChannels) == 0:
+		where = "*Where kudos count:* nowhere yet: invite me to a channel with `/invite @Extra Mile`."
+	case v.KudosChannelsKnown:
+		names := make([]string, 0, maxHomeChannels)
+		for _, c := range v.KudosChannels {
+			if len(names) == maxHomeChannels {
+				break
+			}
+			names = append(names, ChannelMention(c))
+		}
+		where = "*Where kudos count:* " + strings.Join(names, " ")
+		if extra := len(v.KudosChannels) - len(names); extra > 0 {
+			where += fmt.Sprintf(" and %d more", extra)
+		}
+		where += "."
+	}
+	blocks = append(blocks, section(where))
+	if a := v.Admin; a != nil {
+		blocks = append(blocks, divider(), header("Settings (admins)"))
+		lines := []string{"Schedules, in " + a.Zone + ":"}
+		for _, s := range a.Schedules {
+			line := "• *" + s.Label + ":* " + s.Description
+			if !s.Next.IsZero() {
+				line += fmt.Sprintf(", next <!date^%d^{date_short_pretty} at {time}|%s>", s.Next.Unix(), s.Next.UTC().Format("Jan 2, 2006 15:04 UTC"))
+			}
+			if s.EnvVar != "" {
+				line += " (set by `" + s.EnvVar + "`)"
+			}
+			lines = append(lines, line)
+		}
+		sec := section(Truncate(strings.Join(lines, "\n"), maxSectionText))
+		sec.Accessory = slack.NewAccessory(button(ActionOpenSettings, "Edit settings", "", ""))
+		blocks = append(blocks, sec)
+	}
+	return slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: blocks}}
+}
+
+// homeList is one paged list of the Home: a line per story, and Newer /
+// Older buttons where there is a page.
+func homeList(user string, stories []*extramile.Story, total, offset int, empty, blockID, action string, value func(int) string) []slack.Block {
+	if len(stories) > HomePageSize {
+		stories = stories[:HomePageSize]
+	}
+	if total <= 0 && len(stories) == 0 {
+		return []slack.Block{contextBlock(empty)}
+	}
+	total = max(total, offset+len(stories))
+	out := []slack.Block{contextBlock(fmt.Sprintf("%d–%d of %d, newest first.", offset+1, offset+len(stories), total))}
+	if len(stories) == 0 {
+		out = []slack.Block{contextBlock("There are no more stories past this point.")}
+	}
+	for _, s := range stories {
+		if s != nil {
+			out = append(out, section(mineItem(user, s, homeStoryLength)))
+		}
+	}
+	var nav []slack.BlockElement
+	if offset > 0 {
+		nav = append(nav, button(action, "Newer", value(max(offset-HomePageSize, 0)), ""))
+	}
+	if next := offset + len(stories); len(stories) > 0 && next < total {
+		nav = append(nav, button(action, "Older", value(next), ""))
+	}
+	if len(nav) > 0 {
+		// One button per actions block keeps equal action IDs apart.
+		for i, b := range nav {
+			out = append(out, actions(blockID+"_"+strconv.Itoa(i), b))
+		}
+	}
+	return out
+}
+
+// nineWays names the nine ways, in order.
+func nineWays() string {
+	names := make([]string, len(extramile.Ways))
+	for i, w := range extramile.Ways {
+		names[i] = w.Title()
+	}
+	return strings.Join(names, ", ")
+}

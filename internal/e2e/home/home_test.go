@@ -1,0 +1,100 @@
+// Package home tests the App Home end to end: published when someone opens
+// it, refreshed after a story about them, never for people who have not
+// opened it. Each test runs the real program through internal/apptest
+// against the fake Slack.
+package home
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/extramile/extramile/internal/apptest"
+	"github.com/extramile/extramile/internal/slackfake"
+)
+
+// homeOf returns user's Home as the fake holds it, and whether there is one.
+func homeOf(h *apptest.Harness, user string) (slackfake.View, bool) {
+	for _, v := range h.Slack.Views() {
+		if v.Type == "home" && v.UserID == user {
+			return v, true
+		}
+	}
+	return slackfake.View{}, false
+}
+
+// publishes counts the successful views.publish calls for user.
+func publishes(h *apptest.Harness, user string) int {
+	n := 0
+	for _, c := range h.Slack.Calls("views.publish") {
+		if c.Params.Get("user_id") == user && c.Error == "" {
+			n++
+		}
+	}
+	return n
+}
+
+// TestHomePublishedOnOpenAndRefreshedAfterAStory: Alice opens the Home and
+// sees a newcomer's welcome; Bob then shares a story about her, and her
+// Home shows it, without her opening it again. Carol never opened the Home:
+// nothing is published for her.
+func TestHomePublishedOnOpenAndRefreshedAfterAStory(t *testing.T) {
+	t.Parallel()
+	h := apptest.New(t)
+	h.Start()
+
+	h.Event(h.Slack.AppHomeOpened(apptest.Alice))
+	h.Eventually("Alice's Home", func() bool { _, ok := homeOf(h, apptest.Alice); return ok })
+	v, _ := homeOf(h, apptest.Alice)
+	if text := string(v.Blocks); !strings.Contains(text, "Welcome") || !strings.Contains(text, "Notice a need") {
+		t.Errorf("a newcomer's Home has no welcome naming the nine ways: %s", text)
+	}
+
+	const story = "Stayed online until 2am to walk the customer through the upgrade, and wrote them a how-to."
+	h.QuickShare(apptest.Bob, apptest.General, story, apptest.Alice, apptest.Carol)
+	h.Eventually("Alice's Home showing the story", func() bool {
+		v, _ := homeOf(h, apptest.Alice)
+		return strings.Contains(string(v.Blocks), "walk the customer through the upgrade")
+	})
+	v, _ = homeOf(h, apptest.Alice)
+	if text := string(v.Blocks); strings.Contains(text, "Welcome") || !strings.Contains(text, "Stories about you") {
+		t.Errorf("Alice's refreshed Home: %s", text)
+	}
+	// The fake records a call once it has answered it.
+	h.Eventually("two views.publish for Alice (on open, after the story)", func() bool { return publishes(h, apptest.Alice) == 2 })
+	if n := len(h.Slack.Calls("views.publish")) - publishes(h, apptest.Alice); n != 0 {
+		t.Errorf("views.publish for people who never opened the Home: %d, want 0", n)
+	}
+}
+
+// TestHomeHashConflictRebuilds: another publish got in between (the Home's
+// hash changed); the bot's publish answered hash_conflict, and it builds
+// the Home again and publishes it.
+func TestHomeHashConflictRebuilds(t *testing.T) {
+	t.Parallel()
+	h := apptest.New(t)
+	h.Start()
+	h.Event(h.Slack.AppHomeOpened(apptest.Alice))
+	h.Eventually("Alice's Home", func() bool { return publishes(h, apptest.Alice) == 1 })
+
+	// Someone else publishes Alice's Home (another process of the bot).
+	if err := h.Slack.PublishHome(apptest.Alice, `{"type":"home","blocks":[{"type":"section","text":{"type":"mrkdwn","text":"stale"}}]}`); err != nil {
+		t.Fatal(err)
+	}
+	h.QuickShare(apptest.Bob, apptest.General, "Noticed the import failing at night and fixed it before the customer woke up.", apptest.Alice)
+	h.Eventually("Alice's Home rebuilt", func() bool {
+		v, _ := homeOf(h, apptest.Alice)
+		return strings.Contains(string(v.Blocks), "import failing at night")
+	})
+	conflicts := func() (n int) {
+		for _, c := range h.Slack.Calls("views.publish") {
+			if c.Error == "hash_conflict" {
+				n++
+			}
+		}
+		return n
+	}
+	h.Eventually("the hash_conflict recorded", func() bool { return conflicts() > 0 })
+	if n := conflicts(); n != 1 {
+		t.Errorf("hash_conflict answers: %d, want 1 (the stale hash, then a rebuild)", n)
+	}
+}
