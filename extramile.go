@@ -104,6 +104,7 @@ type Story struct {
 	Audience   Audience
 	Way        Way    // optional: "" when not chosen
 	Text       string // as the author wrote it (raw, unescaped)
+	Lesson     string // optional: "What can we learn from it?" (raw, unescaped)
 	Channel    string // channel ID the shoutout goes to
 	Private    bool   // true when Channel is private: never shown outside it and the DMs
 	// PrivacyPending is true while Slack has not told whether Channel is
@@ -134,6 +135,9 @@ func (s *Story) Validate() error {
 		return Errorf(EINVALID, "Choose a channel to share the story in.")
 	}
 	if err := ValidateRecognized(s.Recognized); err != nil {
+		return err
+	}
+	if err := ValidateLesson(s.Lesson); err != nil {
 		return err
 	}
 	return ValidateText(s.Text)
@@ -360,6 +364,9 @@ func MonthWeeks(from, to time.Time, loc *time.Location) []WeekCount {
 type Export struct {
 	Stories []ExportStory `json:"stories"`
 	Kudos   []ExportKudos `json:"kudos"`
+	// Checkins are people's private half-step check-ins: only exported when
+	// asked for (extramile export --include-private-checkins), else absent.
+	Checkins []Checkin `json:"private_checkins,omitempty"`
 }
 
 // ExportStory is a story in an export. Fields may be added, never renamed.
@@ -374,6 +381,8 @@ type ExportStory struct {
 	Private    bool      `json:"private"`
 	Permalink  string    `json:"permalink"`
 	CreatedAt  time.Time `json:"created_at"`
+	Lesson     string    `json:"lesson"`    // "" when none was written
+	FollowUp   string    `json:"follow_up"` // the author's answer to "what changed because of it?", or ""
 }
 
 // ExportKudos is a kudos in an export. Fields may be added, never renamed.
