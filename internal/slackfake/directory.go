@@ -14,6 +14,9 @@ type User struct {
 	TZOffset               int
 	IsBot, Deleted         bool
 	IsAdmin, IsOwner       bool
+	// IsRestricted is a multi-channel guest, IsUltraRestricted a
+	// single-channel guest (users.info's is_restricted, is_ultra_restricted).
+	IsRestricted, IsUltraRestricted bool
 }
 
 // Channel is a public or private channel. BotIsMember decides what the bot may do there:
@@ -22,6 +25,10 @@ type Channel struct {
 	ID, Name              string
 	IsPrivate, IsArchived bool
 	BotIsMember           bool
+	// Members are the people in the channel (user IDs), as
+	// conversations.members lists them; the bot is listed too while
+	// BotIsMember.
+	Members []string
 }
 
 // AddUser adds a user to the directory. It panics on an empty or already used ID (use SetUser to replace).
@@ -235,8 +242,8 @@ func (s *Server) userJSON(u User) obj {
 		"is_admin":            u.IsAdmin,
 		"is_owner":            u.IsOwner,
 		"is_primary_owner":    false,
-		"is_restricted":       false,
-		"is_ultra_restricted": false,
+		"is_restricted":       u.IsRestricted || u.IsUltraRestricted,
+		"is_ultra_restricted": u.IsUltraRestricted,
 		"is_bot":              u.IsBot,
 		"is_app_user":         false,
 		"is_email_confirmed":  !u.IsBot,

@@ -65,7 +65,8 @@
 //     chat.update, chat.delete, chat.getPermalink, reactions.get, views.open, views.push,
 //     views.update, views.publish, users.info, users.list, users.conversations (the bot's own;
 //     public and private channels, not DMs), conversations.info, conversations.join,
-//     conversations.open (one user), conversations.list, files.getUploadURLExternal,
+//     conversations.open (one user), conversations.list, conversations.members (Channel.Members
+//     and the bot), files.getUploadURLExternal,
 //     files.completeUploadExternal. Anything else answers unknown_method unless a test installs
 //     a handler with Handle.
 //   - File uploads: an upload URL takes any bytes (no check against the announced length);

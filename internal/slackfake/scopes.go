@@ -64,8 +64,12 @@ func (s *Server) SetBotScopes(scopes ...string) {
 // be held. conversations.info needs channels:read for a public channel,
 // groups:read for a private one and im:read for a DM ("Using the
 // Conversations API", https://docs.slack.dev/apis/web-api/using-the-conversations-api).
+//
+// conversations.members needs the same scopes ("Scopes: Bot token:
+// channels:read, groups:read, im:read, mpim:read" on
+// https://docs.slack.dev/reference/methods/conversations.members).
 func (s *Server) neededScope(method string, req *request) string {
-	if method != "conversations.info" {
+	if method != "conversations.info" && method != "conversations.members" {
 		return methodScopes[method]
 	}
 	id := req.params.Get("channel")
