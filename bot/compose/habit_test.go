@@ -1,0 +1,85 @@
+package compose
+
+import (
+	"testing"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/extramile/extramile"
+)
+
+func TestGoldenHabit(t *testing.T) {
+	until := time.Date(2026, 12, 10, 9, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name string
+		m    Message
+	}{
+		{"nudge_week_0_no_streak", Nudge(0, 0)},
+		{"nudge_week_1_streak_1", Nudge(1, 1)},
+		{"nudge_week_2916_streak_3", Nudge(2916, 3)},
+		{"nudge_thanks", NudgeThanks(4)},
+		{"nudge_thanks_no_streak", NudgeThanks(0)},
+		{"nudge_skipped", NudgeSkipped()},
+		{"nudges_off", NudgesChanged(true)},
+		{"nudges_on", NudgesChanged(false)},
+		{"nudges_state_on", NudgesState(extramile.NudgePrefs{}, t0, berlin)},
+		{"nudges_state_off", NudgesState(extramile.NudgePrefs{Off: true}, t0, berlin)},
+		{"nudges_state_snoozed", NudgesState(extramile.NudgePrefs{SnoozedUntil: until}, t0, berlin)},
+		{"snoozed", Snoozed(until, berlin)},
+		{"snooze_usage", SnoozeUsage("<!channel> soon")},
+		{"checkin_saved", CheckinSaved()},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			mustCheck(t, tc.name, tc.m)
+			golden(t, tc.name, tc.m)
+		})
+	}
+	m := CheckinModal(2916)
+	if err := CheckModal(m); err != nil {
+		t.Errorf("check-in modal: %v", err)
+	}
+	golden(t, "checkin_modal", m)
+}
+
+func TestNudgeRotatesWithTheNineWays(t *testing.T) {
+	seen := map[string]bool{}
+	for w := -3; w < len(extramile.Ways)-3; w++ {
+		seen[Nudge(w, 0).Text] = true
+	}
+	if len(seen) != len(extramile.Ways) {
+		t.Errorf("nine consecutive weeks gave %d questions, want %d", len(seen), len(extramile.Ways))
+	}
+}
+
+func TestParseSnooze(t *testing.T) {
+	for in, want := range map[string]time.Duration{"2w": 14 * 24 * time.Hour, " 10D ": 240 * time.Hour, "12w": 84 * 24 * time.Hour} {
+		if got, err := ParseSnooze(in); err != nil || got != want {
+			t.Errorf("ParseSnooze(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "w", "0w", "-1w", "13w", "2m", "tomorrow", "85d"} {
+		if _, err := ParseSnooze(in); err == nil {
+			t.Errorf("ParseSnooze(%q): no error", in)
+		}
+	}
+}
+
+func TestParseCheckin(t *testing.T) {
+	v := slack.View{CallbackID: CallbackCheckin, PrivateMetadata: "2916", State: &slack.ViewState{Values: map[string]map[string]slack.BlockAction{
+		BlockCheckin: {ActionCheckinIn: {Value: "Called back a day late."}},
+	}}}
+	week, text, err := ParseCheckin(v)
+	if err != nil || week != 2916 || text != "Called back a day late." {
+		t.Errorf("ParseCheckin = %d, %q, %v", week, text, err)
+	}
+	for _, bad := range []slack.View{
+		{CallbackID: CallbackStory, PrivateMetadata: "1"},
+		{CallbackID: CallbackCheckin, PrivateMetadata: "x"},
+		{CallbackID: CallbackCheckin, PrivateMetadata: "1"},
+	} {
+		if _, _, err := ParseCheckin(bad); err == nil {
+			t.Errorf("ParseCheckin(%+v): no error", bad)
+		}
+	}
+}
