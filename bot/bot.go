@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -32,6 +33,9 @@ type Options struct {
 	// Slack's rate tiers; see ChannelPace).
 	ChannelPace ChannelPace
 	Metrics     Metrics // hears the stories and kudos created (nil: nothing does)
+	// NudgeSchedule is EXTRAMILE_NUDGE_SCHEDULE, the weekly nudge's cron
+	// spec read in each person's zone; "" or "off" sends no nudges.
+	NudgeSchedule string
 }
 
 // Bot answers Slack. Create it with New.
@@ -69,6 +73,8 @@ type Bot struct {
 	sweep            sweeper
 
 	background sync.WaitGroup
+
+	habit habitState // the weekly nudge (habit.go)
 }
 
 // New returns a Bot; call Start before serving.
@@ -105,6 +111,9 @@ func New(o Options) *Bot {
 		b.admins[a] = true
 	}
 	b.dir = newDirectory(o.API, b.now)
+	if spec := strings.TrimSpace(o.NudgeSchedule); !strings.EqualFold(spec, "off") {
+		b.habit.spec = spec
+	}
 	return b
 }
 

@@ -31,12 +31,16 @@ func (b *Bot) Install(r *slackapp.Router) {
 	sub("subscribe", b.subscribeCommand)
 	sub("unsubscribe", b.unsubscribeCommand)
 	sub("quiet", b.quietCommand)
+	sub("nudges", b.nudgesCommand) // the weekly habit: habit.go
+	sub("snooze", b.snoozeCommand)
 	sub("forget-me", noArguments(b.forgetMeCommand))
 	sub("forgetme", noArguments(b.forgetMeCommand))
 	sub("forget", noArguments(b.forgetMeCommand))
 
 	// The story modal, to share or edit a story (interactions.go).
 	r.View(compose.CallbackStory, b.submitStory)
+	// The private half-step check-in (habit.go).
+	r.View(compose.CallbackCheckin, b.submitCheckin)
 
 	// Buttons and menus (interactions.go).
 	r.Action(compose.ActionShareStory, b.shareStoryButton)   // prompts, help, empty states
@@ -48,6 +52,8 @@ func (b *Bot) Install(r *slackapp.Router) {
 	r.Action(compose.ActionForgetCancel, b.forgetCancelled)
 	r.Action(compose.ActionRetryShoutout, b.retryShoutout)   // the DM about an undeliverable shoutout
 	r.Action(compose.ActionDigestChart, b.digestChartButton) // /extramile digest: the month's chart by DM
+	r.Action(compose.ActionNudgeSkip, b.nudgeSkipButton)     // the weekly nudge: habit.go
+	r.Action(compose.ActionCheckin, b.checkinButton)
 
 	// Events, subscribed in manifest.yml.
 	slackapp.On(r, "reaction_added", b.reactionAdded) // kudos.go

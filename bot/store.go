@@ -20,6 +20,7 @@ type Store interface {
 	Ledger
 	Preferences
 	Reports
+	Habit
 }
 
 // Stories keeps what people wrote: sharing, editing, deleting, forgetting

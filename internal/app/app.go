@@ -54,6 +54,14 @@ type Main struct {
 	// Now is the clock of the socket's activity and of /readyz (default
 	// time.Now).
 	Now func() time.Time
+	// NudgeEvery, when set, replaces bot.NudgeEvery, the weekly nudge job's
+	// cadence (test hook: a cadence that never fires during a test, which
+	// then runs the job with Scheduler's RunNow at the times it chooses).
+	NudgeEvery string
+	// Scheduler, when set, is given the program's scheduler once its jobs
+	// are added (test hook: RunNow runs a job for a chosen firing time and
+	// returns what the job returned).
+	Scheduler func(*scheduler.Scheduler)
 
 	db *storage.DB
 }
@@ -103,16 +111,25 @@ func (m *Main) Run(ctx context.Context) error {
 		API: api, Store: db, Channel: cfg.Channel, Location: cfg.Timezone.Location,
 		KudosEmoji: cfg.KudosEmoji, DailyLimit: cfg.KudosDailyLimit, Admins: cfg.Admins,
 		Jobs: sched.Entries, Logger: log.With("component", "bot"), ChannelPace: m.ChannelPace, Metrics: met,
+		NudgeSchedule: cfg.NudgeSchedule,
 	})
+	nudgeEvery := bot.NudgeEvery
+	if m.NudgeEvery != "" {
+		nudgeEvery = m.NudgeEvery
+	}
 	for _, j := range []scheduler.Job{
 		{Name: bot.JobPrompt, Spec: cfg.PromptSchedule, Run: b.PromptJob},
 		{Name: bot.JobRoundup, Spec: cfg.RoundupSchedule, Run: b.RoundupJob},
 		{Name: bot.JobDigest, Spec: cfg.DigestSchedule, Run: b.DigestJob},
 		{Name: bot.JobKudosDM, Spec: cfg.KudosDMSchedule, Run: b.KudosDMJob},
+		{Name: bot.JobNudge, Spec: nudgeEvery, Run: b.NudgeJob}, // each person's own time: bot/habit.go
 	} {
 		if err := sched.Add(j); err != nil {
 			return err
 		}
+	}
+	if m.Scheduler != nil {
+		m.Scheduler(sched)
 	}
 	routes := slackapp.NewRouter(log.With("component", "routes"))
 	b.Install(routes)

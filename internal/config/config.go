@@ -204,9 +204,10 @@ func (c *Config) Validate() error {
 }
 
 // NudgesOff reports whether EXTRAMILE_NUDGE_SCHEDULE turns the weekly
-// nudge off for everyone ("off", in any case).
+// nudge off for everyone ("off" in any case, or set empty).
 func (c *Config) NudgesOff() bool {
-	return strings.EqualFold(strings.TrimSpace(c.NudgeSchedule), "off")
+	s := strings.TrimSpace(c.NudgeSchedule)
+	return s == "" || strings.EqualFold(s, "off")
 }
 
 // validPort reports whether p is a TCP port number (0 picks a free one).
