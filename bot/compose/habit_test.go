@@ -83,3 +83,38 @@ func TestParseCheckin(t *testing.T) {
 		}
 	}
 }
+
+func TestGoldenFollowUp(t *testing.T) {
+	pings := story()
+	pings.Text = pingStory
+	for _, tc := range []struct {
+		name string
+		m    Message
+	}{
+		{"followup_dm", FollowUpDM(story())},
+		{"followup_dm_pings", FollowUpDM(pings)},
+		{"followup_reply", FollowUpReply(story(), "They renewed for two years, and asked for Maya by name.")},
+		{"followup_reply_pings_long", FollowUpReply(story(), pingStory+longText())},
+		{"followup_skipped", FollowUpSkipped()},
+		{"followup_done", FollowUpDone(story().Permalink)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			mustCheck(t, tc.name, tc.m)
+			golden(t, tc.name, tc.m)
+		})
+	}
+	m := FollowUpModal(42)
+	if err := CheckModal(m); err != nil {
+		t.Errorf("follow-up modal: %v", err)
+	}
+	golden(t, "followup_modal", m)
+	id, answer, err := ParseFollowUp(slack.View{CallbackID: CallbackFollowUp, PrivateMetadata: "42", State: &slack.ViewState{Values: map[string]map[string]slack.BlockAction{
+		BlockFollowUp: {ActionFollowUpIn: {Value: "They came back."}},
+	}}})
+	if err != nil || id != 42 || answer != "They came back." {
+		t.Errorf("ParseFollowUp = %d, %q, %v", id, answer, err)
+	}
+	if _, _, err := ParseFollowUp(slack.View{CallbackID: CallbackFollowUp, PrivateMetadata: "-1"}); err == nil {
+		t.Error("ParseFollowUp of a negative id: no error")
+	}
+}
