@@ -36,6 +36,9 @@ type Options struct {
 	// NudgeSchedule is EXTRAMILE_NUDGE_SCHEDULE, the weekly nudge's cron
 	// spec read in each person's zone; "" or "off" sends no nudges.
 	NudgeSchedule string
+	// FollowUpAfter is EXTRAMILE_FOLLOWUP_AFTER: how long after a story for
+	// a customer its author is asked what changed (0: never).
+	FollowUpAfter time.Duration
 }
 
 // Bot answers Slack. Create it with New.
@@ -74,7 +77,8 @@ type Bot struct {
 
 	background sync.WaitGroup
 
-	habit habitState // the weekly nudge (habit.go)
+	habit         habitState    // the weekly nudge (habit.go)
+	followUpAfter time.Duration // the two-way street (followup.go)
 }
 
 // New returns a Bot; call Start before serving.
@@ -111,6 +115,7 @@ func New(o Options) *Bot {
 		b.admins[a] = true
 	}
 	b.dir = newDirectory(o.API, b.now)
+	b.followUpAfter = o.FollowUpAfter
 	if spec := strings.TrimSpace(o.NudgeSchedule); !strings.EqualFold(spec, "off") {
 		b.habit.spec = spec
 	}

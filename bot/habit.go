@@ -52,8 +52,12 @@ type Habit interface {
 	Snooze(ctx context.Context, user string, until time.Time) error
 	Snoozes(ctx context.Context, user string) ([]extramile.Snooze, error)
 	SkipDates(ctx context.Context) ([]string, error)
+	SkipDate(ctx context.Context, date, by string) error
+	UnskipDate(ctx context.Context, date string) (bool, error)
 	SaveCheckin(ctx context.Context, user string, week int, text string) error
 	StoryTimes(ctx context.Context, user string, since time.Time) ([]time.Time, error)
+	FollowUps
+	FollowUp(ctx context.Context, id int64) (extramile.FollowUp, error)
 }
 
 // NudgeWeekKey is the run ledger's scheduled time of the nudges of week (a
@@ -373,4 +377,38 @@ func (b *Bot) submitCheckin(ctx context.Context, cb slack.InteractionCallback) a
 		}
 	})
 	return nil
+}
+
+// habitSettings answers `/extramile settings habit …` (admins only).
+func (b *Bot) habitSettings(ctx context.Context, user string, args []string) compose.Message {
+	if len(args) != 2 {
+		return compose.HabitSettingsUsage()
+	}
+	if !b.isAdmin(ctx, user) {
+		return compose.NotAdmin("change the weekly habit")
+	}
+	var err error
+	var done string
+	switch verb, arg := args[0], args[1]; {
+	case verb == "guests" && (arg == "on" || arg == "off"):
+		err, done = b.store.SetSetting(ctx, SettingNudgeGuests, arg, user), "Guests' weekly nudges: "+arg+"."
+	case verb == "shared" && (arg == "skip" || arg == "thanks"):
+		err, done = b.store.SetSetting(ctx, SettingNudgeShared, arg, user), "People who already shared this week get: "+map[string]string{"skip": "no nudge", "thanks": "a short thank-you"}[arg]+"."
+	case verb == "skip":
+		err, done = b.store.SkipDate(ctx, arg, user), "No nudge on "+arg+"."
+	case verb == "unskip":
+		var ok bool
+		ok, err = b.store.UnskipDate(ctx, arg)
+		done = "Nudges on " + arg + " as usual."
+		if err == nil && !ok {
+			done = arg + " was not skipped."
+		}
+	default:
+		return compose.HabitSettingsUsage()
+	}
+	if err != nil {
+		return compose.Error(extramile.ErrorMessage(err))
+	}
+	b.log.Info("weekly habit setting changed", "setting", args[0], "value", args[1], "by", user)
+	return compose.HabitSettingChanged(done)
 }

@@ -41,6 +41,8 @@ func (b *Bot) Install(r *slackapp.Router) {
 	r.View(compose.CallbackStory, b.submitStory)
 	// The private half-step check-in (habit.go).
 	r.View(compose.CallbackCheckin, b.submitCheckin)
+	// The two-way street's answer (followup.go).
+	r.View(compose.CallbackFollowUp, b.submitFollowUp)
 
 	// Buttons and menus (interactions.go).
 	r.Action(compose.ActionShareStory, b.shareStoryButton)   // prompts, help, empty states
@@ -54,6 +56,8 @@ func (b *Bot) Install(r *slackapp.Router) {
 	r.Action(compose.ActionDigestChart, b.digestChartButton) // /extramile digest: the month's chart by DM
 	r.Action(compose.ActionNudgeSkip, b.nudgeSkipButton)     // the weekly nudge: habit.go
 	r.Action(compose.ActionCheckin, b.checkinButton)
+	r.Action(compose.ActionFollowUpAnswer, b.followUpAnswerButton) // the follow-up DM: followup.go
+	r.Action(compose.ActionFollowUpSkip, b.followUpSkipButton)
 
 	// Events, subscribed in manifest.yml.
 	slackapp.On(r, "reaction_added", b.reactionAdded) // kudos.go

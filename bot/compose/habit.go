@@ -197,3 +197,16 @@ func ParseCheckin(v slack.View) (week int, text string, err error) {
 func CheckinSaved() Message {
 	return simple(":lock: Kept, just for you. Next week, ask yourself again: *am I doing my best?*")
 }
+
+// HabitSettingsUsage says how admins change the weekly habit's settings.
+func HabitSettingsUsage() Message {
+	return simple("Admins change the weekly habit with:\n" +
+		"• `/extramile settings habit guests on|off`: nudge guests too, or not (default off)\n" +
+		"• `/extramile settings habit shared skip|thanks`: people who already shared this week get no nudge, or a short thank-you (default skip)\n" +
+		"• `/extramile settings habit skip YYYY-MM-DD` / `unskip YYYY-MM-DD`: no nudge on that date (a holiday), in each person's own zone")
+}
+
+// HabitSettingChanged confirms an admin's change of the weekly habit.
+func HabitSettingChanged(what string) Message {
+	return simple(":white_check_mark: " + Escape(what))
+}

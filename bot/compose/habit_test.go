@@ -29,6 +29,8 @@ func TestGoldenHabit(t *testing.T) {
 		{"snoozed", Snoozed(until, berlin)},
 		{"snooze_usage", SnoozeUsage("<!channel> soon")},
 		{"checkin_saved", CheckinSaved()},
+		{"habit_settings_usage", HabitSettingsUsage()},
+		{"habit_setting_changed", HabitSettingChanged("No nudge on 2026-12-24.")},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			mustCheck(t, tc.name, tc.m)
@@ -87,6 +89,10 @@ func TestParseCheckin(t *testing.T) {
 func TestGoldenFollowUp(t *testing.T) {
 	pings := story()
 	pings.Text = pingStory
+	lessoned := story()
+	lessoned.Lesson = "Ask about their working hours before planning a release."
+	lessonPings := story()
+	lessonPings.Lesson = pingStory + longText()
 	for _, tc := range []struct {
 		name string
 		m    Message
@@ -97,6 +103,8 @@ func TestGoldenFollowUp(t *testing.T) {
 		{"followup_reply_pings_long", FollowUpReply(story(), pingStory+longText())},
 		{"followup_skipped", FollowUpSkipped()},
 		{"followup_done", FollowUpDone(story().Permalink)},
+		{"shoutout_lesson", Shoutout(lessoned, "clap")},
+		{"shoutout_lesson_pings_long", Shoutout(lessonPings, "clap")},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			mustCheck(t, tc.name, tc.m)

@@ -54,8 +54,8 @@ type Main struct {
 	// Now is the clock of the socket's activity and of /readyz (default
 	// time.Now).
 	Now func() time.Time
-	// NudgeEvery, when set, replaces bot.NudgeEvery, the weekly nudge job's
-	// cadence (test hook: a cadence that never fires during a test, which
+	// NudgeEvery, when set, replaces bot.NudgeEvery, the cadence of the
+	// weekly nudge and follow-up jobs (test hook: a cadence that never fires during a test, which
 	// then runs the job with Scheduler's RunNow at the times it chooses).
 	NudgeEvery string
 	// Scheduler, when set, is given the program's scheduler once its jobs
@@ -111,7 +111,7 @@ func (m *Main) Run(ctx context.Context) error {
 		API: api, Store: db, Channel: cfg.Channel, Location: cfg.Timezone.Location,
 		KudosEmoji: cfg.KudosEmoji, DailyLimit: cfg.KudosDailyLimit, Admins: cfg.Admins,
 		Jobs: sched.Entries, Logger: log.With("component", "bot"), ChannelPace: m.ChannelPace, Metrics: met,
-		NudgeSchedule: cfg.NudgeSchedule,
+		NudgeSchedule: cfg.NudgeSchedule, FollowUpAfter: cfg.FollowUpAfter,
 	})
 	nudgeEvery := bot.NudgeEvery
 	if m.NudgeEvery != "" {
@@ -122,7 +122,8 @@ func (m *Main) Run(ctx context.Context) error {
 		{Name: bot.JobRoundup, Spec: cfg.RoundupSchedule, Run: b.RoundupJob},
 		{Name: bot.JobDigest, Spec: cfg.DigestSchedule, Run: b.DigestJob},
 		{Name: bot.JobKudosDM, Spec: cfg.KudosDMSchedule, Run: b.KudosDMJob},
-		{Name: bot.JobNudge, Spec: nudgeEvery, Run: b.NudgeJob}, // each person's own time: bot/habit.go
+		{Name: bot.JobNudge, Spec: nudgeEvery, Run: b.NudgeJob},       // each person's own time: bot/habit.go
+		{Name: bot.JobFollowUp, Spec: nudgeEvery, Run: b.FollowUpJob}, // the two-way street: bot/followup.go
 	} {
 		if err := sched.Add(j); err != nil {
 			return err
