@@ -197,3 +197,23 @@ func TestOptOutAndSnoozeHold(t *testing.T) {
 		t.Errorf("after the snooze: Bob got %d nudges, want 1", got[apptest.Bob])
 	}
 }
+
+// TestAdminsSkipDatesAndNudgeGuests: a skipped date holds everyone's nudge
+// of that day (in their own zone), only admins may skip, and guests are
+// nudged once an admin turns that on.
+func TestAdminsSkipDatesAndNudgeGuests(t *testing.T) {
+	h, s := newHabit(t, "0 15 * * THU")
+	h.Start()
+	h.Command(apptest.Alice, apptest.General, "settings habit guests on") // not an admin: nothing changes
+	h.Command(apptest.Admin, apptest.General, "settings habit skip 2026-12-10")
+	run(t, h, s, -1, utc(11, 12, 0)) // everyone's Thursday 15:00 has passed
+	want(t, h, "a skipped Thursday", map[string]int{})
+
+	h.Command(apptest.Admin, apptest.General, "settings habit unskip 2026-12-10")
+	run(t, h, s, -1, utc(11, 12, 0))
+	want(t, h, "unskipped, guests off", map[string]int{Kiri: 1, apptest.Bob: 1, apptest.Carol: 1, apptest.Alice: 1, Baker: 1})
+
+	h.Command(apptest.Admin, apptest.General, "settings habit guests on")
+	run(t, h, s, -1, utc(11, 12, 0))
+	want(t, h, "guests on", map[string]int{Kiri: 1, apptest.Bob: 1, apptest.Carol: 1, apptest.Alice: 1, Baker: 1, Guest: 1})
+}
