@@ -412,3 +412,17 @@ func (b *Bot) habitSettings(ctx context.Context, user string, args []string) com
 	b.log.Info("weekly habit setting changed", "setting", args[0], "value", args[1], "by", user)
 	return compose.HabitSettingChanged(done)
 }
+
+// currentStreak is user's streak now, in their zone (0 when it cannot be
+// read: /extramile mine still answers).
+func (b *Bot) currentStreak(ctx context.Context, user string) int {
+	skips, err := b.store.SkipDates(ctx)
+	if err == nil {
+		var n int
+		if n, _, err = b.streak(ctx, user, b.now(), b.userLoc(ctx, user), skips); err == nil {
+			return n
+		}
+	}
+	b.log.Warn("could not compute a streak", "user", user, "error", err)
+	return 0
+}

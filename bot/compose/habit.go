@@ -210,3 +210,14 @@ func HabitSettingsUsage() Message {
 func HabitSettingChanged(what string) Message {
 	return simple(":white_check_mark: " + Escape(what))
 }
+
+// WithStreak puts a person's streak above m (/extramile mine); m is
+// returned as it is for no streak.
+func WithStreak(m Message, streak int) Message {
+	l := streakLine(streak)
+	if l == "" {
+		return m
+	}
+	m.Blocks = append([]slack.Block{contextBlock(l)}, m.Blocks...)
+	return m
+}

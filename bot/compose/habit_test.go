@@ -30,6 +30,7 @@ func TestGoldenHabit(t *testing.T) {
 		{"snooze_usage", SnoozeUsage("<!channel> soon")},
 		{"checkin_saved", CheckinSaved()},
 		{"habit_settings_usage", HabitSettingsUsage()},
+		{"mine_streak", WithStreak(Mine("U0AUTHOR1", []*extramile.Story{story()}, 1, 0, 5), 3)},
 		{"habit_setting_changed", HabitSettingChanged("No nudge on 2026-12-24.")},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
