@@ -240,6 +240,32 @@ type Digest struct {
 	Weeks []WeekCount
 
 	Previous *Digest // the period before, for comparison (its Previous is nil), or nil
+
+	// The weekly habit: a few lessons of the period's stories ("what we
+	// learned this month", newest first, at most DigestLessons), the
+	// follow-ups answered in the period (of stories visible here), and the
+	// longest streaks among the period's sharers (filled by the bot, which
+	// knows people's zones; nil otherwise).
+	Lessons   []Lesson
+	FollowUps int
+	Streaks   []StreakTally
+}
+
+// DigestLessons is how many lessons a digest shows at most.
+const DigestLessons = 3
+
+// Lesson is a story's "what can we learn from it?", for the digest.
+type Lesson struct {
+	StoryID int64
+	Author  string
+	Text    string
+}
+
+// StreakTally is a person's streak (weeks in a row with a story), for the
+// digest's longest streaks.
+type StreakTally struct {
+	User  string
+	Weeks int
 }
 
 // Visibility is what a reader may see: public stories and kudos, plus the

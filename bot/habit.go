@@ -426,3 +426,51 @@ func (b *Bot) currentStreak(ctx context.Context, user string) int {
 	b.log.Warn("could not compute a streak", "user", user, "error", err)
 	return 0
 }
+
+// digestStreakPeople bounds how many of a period's sharers a digest
+// computes the streak of.
+const digestStreakPeople = 200
+
+// longestStreaks returns the longest streaks, at the end of [from, to), of
+// the people who shared a story visible in channel during the period, each
+// in their own zone; known caches streaks across the run's channels. A
+// streak that cannot be computed is left out (the digest still posts).
+func (b *Bot) longestStreaks(ctx context.Context, from, to time.Time, channel string, known map[string]int) []extramile.StreakTally {
+	stories, err := b.store.Stories(ctx, extramile.StoryFilter{From: from, To: to, Visibility: extramile.SeenIn(channel)})
+	if err != nil {
+		b.log.Warn("could not read the period's stories for streaks", "error", err)
+		return nil
+	}
+	skips, err := b.store.SkipDates(ctx)
+	if err != nil {
+		b.log.Warn("could not read the skipped dates for streaks", "error", err)
+		return nil
+	}
+	at := to.Add(-time.Nanosecond)
+	seen := map[string]bool{}
+	var out []extramile.StreakTally
+	for _, s := range stories {
+		if seen[s.Author] || len(seen) == digestStreakPeople {
+			continue
+		}
+		seen[s.Author] = true
+		n, ok := known[s.Author]
+		if !ok {
+			if n, _, err = b.streak(ctx, s.Author, at, b.userLoc(ctx, s.Author), skips); err != nil {
+				b.log.Warn("could not compute a streak", "user", s.Author, "error", err)
+				continue
+			}
+			known[s.Author] = n
+		}
+		if n > 1 {
+			out = append(out, extramile.StreakTally{User: s.Author, Weeks: n})
+		}
+	}
+	slices.SortFunc(out, func(a, b extramile.StreakTally) int {
+		if a.Weeks != b.Weeks {
+			return b.Weeks - a.Weeks
+		}
+		return strings.Compare(a.User, b.User)
+	})
+	return out[:min(len(out), 3)]
+}

@@ -461,3 +461,35 @@ func followUpAnswers(ctx context.Context, tx *sql.Tx) (map[int64]string, error) 
 	}
 	return out, rows.Err()
 }
+
+// digestHabit fills d's lessons (the newest of [from, to) visible in scope,
+// at most extramile.DigestLessons) and its count of follow-ups answered in
+// [from, to) about stories visible in scope.
+func digestHabit(ctx context.Context, tx *sql.Tx, d *extramile.Digest, from, to time.Time, scope string) error {
+	rows, err := tx.QueryContext(ctx, `SELECT id, author, lesson FROM `+scoped("stories", "id, author, lesson, created_at", scope)+`
+		WHERE lesson <> '' ORDER BY created_at DESC, id DESC LIMIT :limit`,
+		append(periodArgs(from, to, scope), sql.Named("limit", extramile.DigestLessons))...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	d.Lessons = nil
+	for rows.Next() {
+		var l extramile.Lesson
+		if err := rows.Scan(&l.StoryID, &l.Author, &l.Text); err != nil {
+			return err
+		}
+		d.Lessons = append(d.Lessons, l)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	visible := `s.private = 0`
+	args := []any{sql.Named("from", lower(from)), sql.Named("to", upper(to)), sql.Named("state", extramile.FollowUpAnswered)}
+	if scope != "" {
+		visible = `(s.private = 0 OR s.channel = :scope)`
+		args = append(args, sql.Named("scope", scope))
+	}
+	return tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM followups f JOIN stories s ON s.id = f.story_id
+		WHERE f.state = :state AND f.answered_at >= :from AND f.answered_at < :to AND `+visible, args...).Scan(&d.FollowUps)
+}

@@ -227,3 +227,49 @@ func TestStoryTimes(t *testing.T) {
 		t.Errorf("StoryTimes = %v, %v", got, err)
 	}
 }
+
+func TestDigestLessonsAndFollowUps(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	t0 := time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)
+	var ids []int64
+	for i, lesson := range []string{"first", "", "second", "third", "fourth"} {
+		s := mustCreateStory(t, db, t0.Add(time.Duration(i)*time.Hour), extramile.Story{Lesson: lesson, Audience: extramile.AudienceCustomer})
+		ids = append(ids, s.ID)
+	}
+	private := mustCreateStory(t, db, t0.Add(6*time.Hour), extramile.Story{Lesson: "private lesson", Channel: "GPRIV", Private: true, Audience: extramile.AudienceCustomer})
+	for _, id := range []int64{ids[0], private.ID} {
+		if err := db.SetShoutout(ctx, id, "1.000"+string(rune('0'+id)), ""); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.ClaimFollowUp(ctx, id); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.AnswerFollowUp(ctx, id, "UAUTHOR", "They came back."); err != nil {
+			t.Fatal(err)
+		}
+	}
+	q := extramile.DigestQuery{From: t0, To: t0.AddDate(0, 1, 0)}
+	d, err := db.Digest(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, l := range d.Lessons {
+		got = append(got, l.Text)
+	}
+	if want := []string{"fourth", "third", "second"}; strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("public lessons = %v, want %v", got, want)
+	}
+	if d.FollowUps != 1 {
+		t.Errorf("public follow-ups = %d, want 1", d.FollowUps)
+	}
+	q.Visibility = extramile.SeenIn("GPRIV")
+	d, err = db.Digest(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Lessons) != 3 || d.Lessons[0].Text != "private lesson" || d.FollowUps != 2 {
+		t.Errorf("in the private channel: lessons %+v, follow-ups %d", d.Lessons, d.FollowUps)
+	}
+}

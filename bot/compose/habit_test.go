@@ -127,3 +127,24 @@ func TestGoldenFollowUp(t *testing.T) {
 		t.Error("ParseFollowUp of a negative id: no error")
 	}
 }
+
+func TestGoldenDigestHabit(t *testing.T) {
+	d := hugeDigest()
+	d.Lessons = []extramile.Lesson{
+		{StoryID: 1, Author: "U0MAYA001", Text: "Ask about their working hours before planning a release."},
+		{StoryID: 2, Author: "U0JONAS01", Text: pingStory},
+		{StoryID: 3, Author: "U0LEA0001", Text: longText()},
+		{StoryID: 4, Author: "U0SAM0001", Text: "A fourth lesson is never shown."},
+	}
+	d.Streaks = []extramile.StreakTally{{User: "U0MAYA001", Weeks: 7}, {User: "U0JONAS01", Weeks: 3}, {User: "U0LEA0001", Weeks: 2}, {User: "U0SAM0001", Weeks: 2}}
+	d.FollowUps = 4
+	m := Digest(d, berlin)
+	mustCheck(t, "digest_habit", m)
+	golden(t, "digest_habit", m)
+	one := *d
+	one.Streaks = []extramile.StreakTally{{User: "U0MAYA001", Weeks: 1}}
+	one.Lessons, one.FollowUps = nil, 1
+	m = Digest(&one, berlin)
+	mustCheck(t, "digest_habit_small", m)
+	golden(t, "digest_habit_small", m)
+}
