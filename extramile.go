@@ -104,6 +104,7 @@ type Story struct {
 	Audience   Audience
 	Way        Way    // optional: "" when not chosen
 	Text       string // as the author wrote it (raw, unescaped)
+	Lesson     string // optional: "What can we learn from it?" (raw, unescaped)
 	Channel    string // channel ID the shoutout goes to
 	Private    bool   // true when Channel is private: never shown outside it and the DMs
 	// PrivacyPending is true while Slack has not told whether Channel is
@@ -141,6 +142,9 @@ func (s *Story) Validate() error {
 		return Errorf(EINVALID, "Choose a channel to share the story in.")
 	}
 	if err := ValidateRecognized(s.Recognized); err != nil {
+		return err
+	}
+	if err := ValidateLesson(s.Lesson); err != nil {
 		return err
 	}
 	return ValidateText(s.Text)
@@ -243,6 +247,32 @@ type Digest struct {
 	Weeks []WeekCount
 
 	Previous *Digest // the period before, for comparison (its Previous is nil), or nil
+
+	// The weekly habit: a few lessons of the period's stories ("what we
+	// learned this month", newest first, at most DigestLessons), the
+	// follow-ups answered in the period (of stories visible here), and the
+	// longest streaks among the period's sharers (filled by the bot, which
+	// knows people's zones; nil otherwise).
+	Lessons   []Lesson
+	FollowUps int
+	Streaks   []StreakTally
+}
+
+// DigestLessons is how many lessons a digest shows at most.
+const DigestLessons = 3
+
+// Lesson is a story's "what can we learn from it?", for the digest.
+type Lesson struct {
+	StoryID int64
+	Author  string
+	Text    string
+}
+
+// StreakTally is a person's streak (weeks in a row with a story), for the
+// digest's longest streaks.
+type StreakTally struct {
+	User  string
+	Weeks int
 }
 
 // Visibility is what a reader may see: public stories and kudos, plus the
@@ -379,6 +409,9 @@ func MonthWeeks(from, to time.Time, loc *time.Location) []WeekCount {
 type Export struct {
 	Stories []ExportStory `json:"stories"`
 	Kudos   []ExportKudos `json:"kudos"`
+	// Checkins are people's private half-step check-ins: only exported when
+	// asked for (extramile export --include-private-checkins), else absent.
+	Checkins []Checkin `json:"private_checkins,omitempty"`
 }
 
 // ExportStory is a story in an export. Fields may be added, never renamed.
@@ -396,6 +429,8 @@ type ExportStory struct {
 	// message shortcut); empty for other stories.
 	SourceLink string    `json:"source_link,omitempty"`
 	CreatedAt  time.Time `json:"created_at"`
+	Lesson     string    `json:"lesson"`    // "" when none was written
+	FollowUp   string    `json:"follow_up"` // the author's answer to "what changed because of it?", or ""
 }
 
 // ExportKudos is a kudos in an export. Fields may be added, never renamed.

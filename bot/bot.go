@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -54,6 +55,12 @@ type Options struct {
 	// operator set in the environment: Slack shows those and does not
 	// change them.
 	SchedulesFromEnv map[string]string
+	// NudgeSchedule is EXTRAMILE_NUDGE_SCHEDULE, the weekly nudge's cron
+	// spec read in each person's zone; "" or "off" sends no nudges.
+	NudgeSchedule string
+	// FollowUpAfter is EXTRAMILE_FOLLOWUP_AFTER: how long after a story for
+	// a customer its author is asked what changed (0: never).
+	FollowUpAfter time.Duration
 }
 
 // Bot answers Slack. Create it with New.
@@ -107,6 +114,9 @@ type Bot struct {
 	schedulesFromEnv map[string]string
 
 	background sync.WaitGroup
+
+	habit         habitState    // the weekly nudge (habit.go)
+	followUpAfter time.Duration // the two-way street (followup.go)
 }
 
 // New returns a Bot; call Start before serving.
@@ -152,6 +162,10 @@ func New(o Options) *Bot {
 		b.admins[a] = true
 	}
 	b.dir = newDirectory(o.API, b.now)
+	b.followUpAfter = o.FollowUpAfter
+	if spec := strings.TrimSpace(o.NudgeSchedule); !strings.EqualFold(spec, "off") {
+		b.habit.spec = spec
+	}
 	return b
 }
 

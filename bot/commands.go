@@ -77,7 +77,7 @@ func (b *Bot) mineCommand(ctx context.Context, cmd slackapp.Command) (compose.Me
 	if err != nil {
 		return compose.Message{}, err
 	}
-	return compose.Mine(cmd.UserID, stories, total, 0, minePageSize), nil
+	return compose.WithStreak(compose.Mine(cmd.UserID, stories, total, 0, minePageSize), b.currentStreak(ctx, cmd.UserID)), nil
 }
 
 // topCommand answers /extramile top [week|month|all]: the leaderboard.

@@ -44,7 +44,7 @@ func (b *Bot) submitStory(ctx context.Context, cb slack.InteractionCallback) any
 	}
 	s := &extramile.Story{
 		Author: cb.User.ID, Recognized: form.Recognized, Audience: form.Audience,
-		Way: form.Way, Text: form.Text, Channel: form.Channel,
+		Way: form.Way, Text: form.Text, Channel: form.Channel, Lesson: form.Lesson,
 		SourceChannel: form.Meta.SourceChannel, SourceTS: form.Meta.SourceTS,
 	}
 	if err := b.share(ctx, s); err != nil {
@@ -113,7 +113,7 @@ func (b *Bot) editStory(ctx context.Context, user string, form compose.StoryForm
 	if v := form.Meta.Version; v != 0 && v != compose.StoryVersion(s) {
 		return extramile.Errorf(extramile.ECONFLICT, "This story was changed since you opened this form. Copy your text if you need it, close the form and open it again from the shoutout's menu to edit the latest version.")
 	}
-	s.Recognized, s.Text, s.Audience, s.Way = form.Recognized, form.Text, form.Audience, form.Way
+	s.Recognized, s.Text, s.Audience, s.Way, s.Lesson = form.Recognized, form.Text, form.Audience, form.Way, form.Lesson
 	if err := b.store.UpdateStory(ctx, s); err != nil {
 		return err
 	}

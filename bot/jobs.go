@@ -92,6 +92,7 @@ func (b *Bot) DigestJob(ctx context.Context, scheduledAt time.Time) error {
 	from, to := scheduler.PreviousMonth(scheduledAt, b.loc)
 	prevFrom, _ := scheduler.PreviousMonth(from, b.loc)
 	digests := map[string]*extramile.Digest{} // by channel, for its chart
+	streaks := map[string]int{}               // by person, shared by the channels' digests
 	return b.fanOutThen(ctx, JobDigest, scheduledAt, func(ctx context.Context, channel string) (compose.Message, error) {
 		q := digestQuery(from, to, prevFrom, channel)
 		q.Location = b.loc // weeks, for the chart
@@ -99,6 +100,7 @@ func (b *Bot) DigestJob(ctx context.Context, scheduledAt time.Time) error {
 		if err != nil {
 			return compose.Message{}, err
 		}
+		d.Streaks = b.longestStreaks(ctx, from, to, channel, streaks) // habit.go
 		digests[channel] = d
 		return compose.Digest(d, b.loc), nil
 	}, func(ctx context.Context, channel, ts string) {

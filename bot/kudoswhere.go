@@ -79,6 +79,9 @@ func (b *Bot) describeKudosWhere(ctx context.Context, v *compose.SettingsView) {
 // "settings": for now `kudos everywhere` or `kudos invited`, admins only.
 func (b *Bot) changeSettings(ctx context.Context, user, rest string) compose.Message {
 	fields := strings.Fields(strings.ToLower(rest))
+	if len(fields) > 0 && fields[0] == "habit" {
+		return b.habitSettings(ctx, user, fields[1:]) // habit.go
+	}
 	if len(fields) != 2 || fields[0] != "kudos" {
 		return compose.KudosWhereUsage()
 	}

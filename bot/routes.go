@@ -31,6 +31,8 @@ func (b *Bot) Install(r *slackapp.Router) {
 	sub("subscribe", b.subscribeCommand)
 	sub("unsubscribe", b.unsubscribeCommand)
 	sub("quiet", b.quietCommand)
+	sub("nudges", b.nudgesCommand) // the weekly habit: habit.go
+	sub("snooze", b.snoozeCommand)
 	sub("forget-me", noArguments(b.forgetMeCommand))
 	sub("forgetme", noArguments(b.forgetMeCommand))
 	sub("forget", noArguments(b.forgetMeCommand))
@@ -39,6 +41,10 @@ func (b *Bot) Install(r *slackapp.Router) {
 	r.View(compose.CallbackStory, b.submitStory)
 	// The admins' settings modal (`/extramile settings edit`; settingsmodal.go).
 	r.View(compose.CallbackSettings, b.submitSettings)
+	// The private half-step check-in (habit.go).
+	r.View(compose.CallbackCheckin, b.submitCheckin)
+	// The two-way street's answer (followup.go).
+	r.View(compose.CallbackFollowUp, b.submitFollowUp)
 
 	// Buttons and menus (interactions.go).
 	r.Action(compose.ActionShareStory, b.shareStoryButton)   // prompts, help, empty states
@@ -50,6 +56,10 @@ func (b *Bot) Install(r *slackapp.Router) {
 	r.Action(compose.ActionForgetCancel, b.forgetCancelled)
 	r.Action(compose.ActionRetryShoutout, b.retryShoutout)   // the DM about an undeliverable shoutout
 	r.Action(compose.ActionDigestChart, b.digestChartButton) // /extramile digest: the month's chart by DM
+	r.Action(compose.ActionNudgeSkip, b.nudgeSkipButton)     // the weekly nudge: habit.go
+	r.Action(compose.ActionCheckin, b.checkinButton)
+	r.Action(compose.ActionFollowUpAnswer, b.followUpAnswerButton) // the follow-up DM: followup.go
+	r.Action(compose.ActionFollowUpSkip, b.followUpSkipButton)
 
 	// Shortcuts, declared in manifest.yml (shortcuts.go): both open the story modal.
 	r.MessageAction(compose.CallbackShareMessage, b.messageShortcut) // a message's ⋯: "Share as a story", prefilled

@@ -21,6 +21,7 @@ type Store interface {
 	Preferences
 	Reports
 	Homes
+	Habit
 }
 
 // Homes keeps who opened the App Home, and reads the stories it lists

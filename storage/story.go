@@ -20,7 +20,8 @@ const (
 // storyColumns is the select list scanStory reads, for "stories s".
 const storyColumns = `s.id, s.author, s.audience, s.way, s.text, s.channel, s.private, s.privacy_pending,
 	s.shoutout_ts, s.permalink, s.source_channel, s.source_ts, s.source_link, s.created_at, s.updated_at,
-	(SELECT json_group_array(r.user_id ORDER BY r.position) FROM story_recognized r WHERE r.story_id = s.id)`
+	(SELECT json_group_array(r.user_id ORDER BY r.position) FROM story_recognized r WHERE r.story_id = s.id),
+	s.lesson`
 
 // CreateStory validates s and stores it with its shoutout pending, setting
 // s.ID, s.CreatedAt and s.UpdatedAt. Duplicate recognized users are dropped.
@@ -46,10 +47,10 @@ func (db *DB) CreateStory(ctx context.Context, s *extramile.Story) error {
 
 func createStory(ctx context.Context, tx *sql.Tx, s *extramile.Story, now time.Time) error {
 	res, err := tx.ExecContext(ctx, `
-		INSERT INTO stories (author, audience, way, text, channel, private, privacy_pending, shoutout_state,
+		INSERT INTO stories (author, audience, way, text, lesson, channel, private, privacy_pending, shoutout_state,
 			source_channel, source_ts, source_link, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		s.Author, string(s.Audience), string(s.Way), s.Text, s.Channel, boolInt(s.Private || s.PrivacyPending),
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		s.Author, string(s.Audience), string(s.Way), s.Text, s.Lesson, s.Channel, boolInt(s.Private || s.PrivacyPending),
 		boolInt(s.PrivacyPending), shoutoutPending, s.SourceChannel, s.SourceTS, s.SourceLink, nanos(now), nanos(now))
 	if err != nil {
 		return err
@@ -136,7 +137,7 @@ func scanStory(r scanner) (*extramile.Story, error) {
 		recognized       string
 	)
 	if err := r.Scan(&s.ID, &s.Author, &audience, &way, &s.Text, &s.Channel, &private, &pending,
-		&s.ShoutoutTS, &s.Permalink, &s.SourceChannel, &s.SourceTS, &s.SourceLink, &created, &updated, &recognized); err != nil {
+		&s.ShoutoutTS, &s.Permalink, &s.SourceChannel, &s.SourceTS, &s.SourceLink, &created, &updated, &recognized, &s.Lesson); err != nil {
 		return nil, err
 	}
 	s.Audience, s.Way, s.Private, s.PrivacyPending = extramile.Audience(audience), extramile.Way(way), private != 0, pending != 0
@@ -192,7 +193,7 @@ func updateStory(ctx context.Context, tx *sql.Tx, upd *extramile.Story, now time
 	if err != nil {
 		return nil, err
 	}
-	s.Text, s.Audience, s.Way = upd.Text, upd.Audience, upd.Way
+	s.Text, s.Audience, s.Way, s.Lesson = upd.Text, upd.Audience, upd.Way, upd.Lesson
 	s.Recognized = append([]string(nil), upd.Recognized...)
 	if err := s.Validate(); err != nil {
 		return nil, err
@@ -200,8 +201,8 @@ func updateStory(ctx context.Context, tx *sql.Tx, upd *extramile.Story, now time
 	s.Recognized = uniq(s.Recognized)
 	s.UpdatedAt = now
 	if _, err := tx.ExecContext(ctx, `
-		UPDATE stories SET text = ?, audience = ?, way = ?, updated_at = ? WHERE id = ?`,
-		s.Text, string(s.Audience), string(s.Way), nanos(now), s.ID); err != nil {
+		UPDATE stories SET text = ?, audience = ?, way = ?, lesson = ?, updated_at = ? WHERE id = ?`,
+		s.Text, string(s.Audience), string(s.Way), s.Lesson, nanos(now), s.ID); err != nil {
 		return nil, err
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM story_recognized WHERE story_id = ?`, s.ID); err != nil {
@@ -468,6 +469,9 @@ func (db *DB) ForgetUser(ctx context.Context, user string) (stories, kudos int, 
 		return 0, 0, fail("forget user", err)
 	}
 	if _, err = tx.ExecContext(ctx, `DELETE FROM home_opened WHERE user_id = ?`, user); err != nil {
+		return 0, 0, fail("forget user", err)
+	}
+	if err := forgetHabit(ctx, tx, user); err != nil {
 		return 0, 0, fail("forget user", err)
 	}
 	if err := db.commit(tx); err != nil {

@@ -108,6 +108,9 @@ func (db *DB) Digest(ctx context.Context, q extramile.DigestQuery) (*extramile.D
 	if err != nil {
 		return nil, fail("digest", err)
 	}
+	if err := digestHabit(ctx, tx, d, q.From, q.To, q.Visibility.Channel); err != nil {
+		return nil, fail("digest lessons and follow-ups", err)
+	}
 	if q.Location != nil {
 		if d.Weeks, err = weekCounts(ctx, tx, extramile.MonthWeeks(q.From, q.To, q.Location), q.Visibility.Channel); err != nil {
 			return nil, fail("digest weeks", err)

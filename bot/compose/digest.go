@@ -88,6 +88,7 @@ func digest(d *extramile.Digest, loc *time.Location, preview bool) Message {
 	if w := wayLines(d.ByWay); w != "" {
 		blocks = append(blocks, section("*The nine ways this month*\n"+w))
 	}
+	blocks = append(blocks, habitBlocks(d)...)
 	blocks = append(blocks, contextBlock("Thank you to everyone who noticed, and wrote it down. :footprints: "+halfStepLine))
 	if preview {
 		blocks = append(blocks, actions("share", shareButton(), chartButton(d.From.In(loc).Format(ChartMonthFormat))))
@@ -143,4 +144,45 @@ func wayLines(ways []extramile.WayCount) string {
 		lines = append(lines, "`"+bar+"` "+w.Way.Title()+": "+strconv.Itoa(w.Count))
 	}
 	return strings.Join(lines, "\n")
+}
+
+// Bounds of the digest's habit part.
+const (
+	digestLessonLen = 400 // runes of one lesson
+	digestStreaks   = 3   // longest streaks named
+)
+
+// habitBlocks are the digest's "what we learned this month", its longest
+// streaks and its count of answered follow-ups (none when empty).
+func habitBlocks(d *extramile.Digest) []slack.Block {
+	var blocks []slack.Block
+	var lessons []string
+	for i, l := range d.Lessons {
+		if i == extramile.DigestLessons {
+			break
+		}
+		if q := quoteMax(l.Text, digestLessonLen); q != "" {
+			lessons = append(lessons, q+"\n— "+Mention(l.Author))
+		}
+	}
+	if len(lessons) > 0 {
+		blocks = append(blocks, section("*What we learned this month*\n"+strings.Join(lessons, "\n")))
+	}
+	var streaks []string
+	for i, s := range d.Streaks {
+		if i == digestStreaks {
+			break
+		}
+		if s.Weeks > 1 {
+			streaks = append(streaks, Mention(s.User)+": "+strconv.Itoa(s.Weeks)+" weeks in a row")
+		}
+	}
+	if len(streaks) > 0 {
+		blocks = append(blocks, section("*Longest streaks*\n"+strings.Join(streaks, "\n")))
+	}
+	if d.FollowUps > 0 {
+		blocks = append(blocks, contextBlock(":leftwards_arrow_with_hook: "+plural(d.FollowUps, "story for a customer", "stories for customers")+
+			" came back with what changed because of it: see their threads."))
+	}
+	return blocks
 }

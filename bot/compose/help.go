@@ -9,7 +9,7 @@ import (
 // Subcommands are the words /extramile understands after it, in the order
 // Help lists them. Anything else is a quick share ("@someone what they did")
 // or unknown.
-var Subcommands = []string{"mine", "top", "digest", "settings", "subscribe", "unsubscribe", "quiet", "forget-me", "help"}
+var Subcommands = []string{"mine", "top", "digest", "settings", "subscribe", "unsubscribe", "quiet", "nudges", "snooze", "forget-me", "help"}
 
 // Help explains every subcommand, ephemerally, with a "Share a story" button.
 func Help() Message {
@@ -36,7 +36,9 @@ func helpBlocks() []slack.Block {
 			"• `/extramile settings`: what is posted where and when, and where kudos count",
 			"*Your choices*",
 			"• `/extramile quiet on` / `/extramile quiet off`: stop the daily kudos DM, or get it again (`/extramile quiet` says which it is)",
-			"• `/extramile forget-me`: delete the stories you shared and the kudos you gave",
+			"• `/extramile nudges off` / `/extramile nudges on`: stop your weekly nudge DM, or get it again; " +
+				"`/extramile snooze 2w`: pause it (snoozed weeks don't break your streak)",
+			"• `/extramile forget-me`: delete the stories you shared, the kudos you gave and your private check-ins",
 			"• `/extramile help`: this list",
 			"*For admins*",
 			"• `/extramile subscribe [#channel]` / `/extramile unsubscribe [#channel]`: start or stop the weekly prompt, " +

@@ -35,6 +35,8 @@ const (
 	ActionWay      = "way"
 	BlockChannel   = "story_channel" // conversations_select: where the shoutout goes (not when editing)
 	ActionChannel  = "channel"
+	BlockLesson    = "story_lesson" // plain_text_input, multiline, optional: what we can learn from it
+	ActionLesson   = "lesson"
 )
 
 // Action IDs of the buttons and menus in messages.

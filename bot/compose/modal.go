@@ -87,7 +87,7 @@ func StoryModal(meta ModalMetadata, prefill *extramile.Story) slack.ModalViewReq
 		}
 		intro += "."
 	}
-	blocks := []slack.Block{contextBlock(intro), whoInput(prefill), whatInput(prefill), audienceInput(prefill), wayInput(prefill)}
+	blocks := []slack.Block{contextBlock(intro), whoInput(prefill), whatInput(prefill), audienceInput(prefill), wayInput(prefill), lessonInput(prefill)}
 	if !editing {
 		blocks = append(blocks, channelInput(meta.Channel))
 	}
@@ -136,6 +136,27 @@ func whatInput(prefill *extramile.Story) *slack.InputBlock {
 		Label:   plain("What did they do?"),
 		Element: el,
 		Hint:    plain("A few sentences are plenty. Concrete beats grand: what happened, and why it mattered."),
+	}
+}
+
+// lessonInput is the optional "What can we learn from it?".
+func lessonInput(prefill *extramile.Story) *slack.InputBlock {
+	el := &slack.PlainTextInputBlockElement{
+		Type:      slack.METPlainTextInput,
+		ActionID:  ActionLesson,
+		Multiline: true,
+		MaxLength: extramile.MaxLessonLength,
+	}
+	if prefill != nil {
+		el.InitialValue = Truncate(prefill.Lesson, extramile.MaxLessonLength)
+	}
+	return &slack.InputBlock{
+		Type:     slack.MBTInput,
+		BlockID:  BlockLesson,
+		Label:    plain("What can we learn from it?"),
+		Element:  el,
+		Optional: true,
+		Hint:     plain("Optional. Shown with the shoutout, and a few make the monthly digest's \"what we learned\"."),
 	}
 }
 
@@ -236,6 +257,7 @@ type StoryForm struct {
 	Audience   extramile.Audience // as sent; "" when none was chosen
 	Way        extramile.Way      // as sent; "" when none was chosen
 	Channel    string             // "" when editing (the modal has no channel input)
+	Lesson     string             // optional, trimmed (raw, unescaped)
 	Meta       ModalMetadata
 }
 
@@ -268,6 +290,7 @@ func ParseStoryForm(view slack.View) (StoryForm, error) {
 		}
 	}
 	f.Text = strings.TrimSpace(get(BlockWhat, ActionWhat).Value)
+	f.Lesson = strings.TrimSpace(get(BlockLesson, ActionLesson).Value)
 	f.Audience = extramile.Audience(get(BlockAudience, ActionAudience).SelectedOption.Value)
 	f.Way = extramile.Way(get(BlockWay, ActionWay).SelectedOption.Value)
 	if f.Way == wayNone {
@@ -295,6 +318,9 @@ func (f StoryForm) Errors() map[string]string {
 	}
 	if err := extramile.ValidateText(f.Text); err != nil {
 		errs[BlockWhat] = extramile.ErrorMessage(err)
+	}
+	if err := extramile.ValidateLesson(f.Lesson); err != nil {
+		errs[BlockLesson] = extramile.ErrorMessage(err)
 	}
 	if !f.Audience.Valid() {
 		errs[BlockAudience] = "Choose whether it was for a customer or a co-worker."

@@ -159,10 +159,10 @@ func TestStoryModal(t *testing.T) {
 		}
 		return out
 	}
-	if got, want := ids(share), []string{BlockWho, BlockWhat, BlockAudience, BlockWay, BlockChannel}; !reflect.DeepEqual(got, want) {
+	if got, want := ids(share), []string{BlockWho, BlockWhat, BlockAudience, BlockWay, BlockLesson, BlockChannel}; !reflect.DeepEqual(got, want) {
 		t.Errorf("share inputs = %v, want %v", got, want)
 	}
-	if got, want := ids(edit), []string{BlockWho, BlockWhat, BlockAudience, BlockWay}; !reflect.DeepEqual(got, want) {
+	if got, want := ids(edit), []string{BlockWho, BlockWhat, BlockAudience, BlockWay, BlockLesson}; !reflect.DeepEqual(got, want) {
 		t.Errorf("edit inputs = %v, want %v", got, want)
 	}
 	// The share modal sets no min_length (the server explains better) and

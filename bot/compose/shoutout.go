@@ -40,6 +40,9 @@ func Shoutout(s *extramile.Story, kudosEmoji ...string) Message {
 	if l := link(s.SourceLink, "the message it started from"); l != "" {
 		blocks = append(blocks, contextBlock(":speech_balloon: Shared from "+l+"."))
 	}
+	if l := lessonLine(s.Lesson); l != "" {
+		blocks = append(blocks, contextBlock(l))
+	}
 	blocks = append(blocks, contextBlock(sharedBy(s), reactLine(kudosEmoji)))
 	return Message{
 		Text:   fallback(":sparkles: Thank you, " + thanked(s.Recognized) + ", for going the extra mile! Shared by " + Mention(s.Author) + "."),
@@ -294,4 +297,16 @@ func DeleteConfirmChanged(s *extramile.Story) Message {
 	m.Blocks = append([]slack.Block{note}, m.Blocks...)
 	m.Text = fallback("This story was changed since you asked to delete it, so nothing was deleted.")
 	return m
+}
+
+// maxLessonShown is how much of a lesson a shoutout shows (a context
+// element holds at most 2000 characters).
+const maxLessonShown = 1500
+
+// lessonLine shows a story's lesson ("" for none).
+func lessonLine(lesson string) string {
+	if strings.TrimSpace(lesson) == "" {
+		return ""
+	}
+	return ":bulb: *What we can learn from it:* " + escapeMax(strings.TrimSpace(lesson), maxLessonShown)
 }

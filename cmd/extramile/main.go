@@ -111,11 +111,16 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	fs.SetOutput(stderr)
 	format := fs.String("format", "json", "json (stories and kudos) or csv (stories)")
 	dbFlag := fs.String("db", "", "the SQLite file (default: EXTRAMILE_DB_PATH, or extramile.db)")
+	checkins := fs.Bool("include-private-checkins", false, "also export people's private half-step check-ins (JSON only; left out by default)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 	if *format != "json" && *format != "csv" {
 		fmt.Fprintf(stderr, "extramile export: --format must be json or csv (got %q)\n", *format)
+		return 2
+	}
+	if *checkins && *format != "json" {
+		fmt.Fprintln(stderr, "extramile export: --include-private-checkins needs --format json (the CSV holds stories only)")
 		return 2
 	}
 	path := dbPath(*dbFlag)
@@ -133,7 +138,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return 1
 	}
 	defer db.Close()
-	data, err := db.Export(ctx)
+	data, err := db.ExportWith(ctx, storage.ExportOptions{IncludePrivateCheckins: *checkins})
 	if err == nil {
 		if *format == "csv" {
 			err = export.WriteCSV(stdout, data)

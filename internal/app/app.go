@@ -55,6 +55,14 @@ type Main struct {
 	// ResponseURLTimeout bounds the bot's replies through a response_url
 	// (default 5 s; test hook: tests make it short).
 	ResponseURLTimeout time.Duration
+	// NudgeEvery, when set, replaces bot.NudgeEvery, the cadence of the
+	// weekly nudge and follow-up jobs (test hook: a cadence that never fires during a test, which
+	// then runs the job with Scheduler's RunNow at the times it chooses).
+	NudgeEvery string
+	// Scheduler, when set, is given the program's scheduler once its jobs
+	// are added (test hook: RunNow runs a job for a chosen firing time and
+	// returns what the job returned).
+	Scheduler func(*scheduler.Scheduler)
 
 	db *storage.DB
 }
@@ -117,12 +125,19 @@ func (m *Main) Run(ctx context.Context) error {
 		PostGrace: tm.postGrace, OnReaction: obs.Reaction, OnPost: obs.Post,
 		ResponseURLTimeout: m.ResponseURLTimeout,
 		Reschedule:         sched.Reschedule, SchedulesFromEnv: fromEnv,
+		NudgeSchedule: cfg.NudgeSchedule, FollowUpAfter: cfg.FollowUpAfter,
 	})
+	nudgeEvery := bot.NudgeEvery
+	if m.NudgeEvery != "" {
+		nudgeEvery = m.NudgeEvery
+	}
 	for _, j := range []scheduler.Job{
 		{Name: bot.JobPrompt, Spec: cfg.PromptSchedule, Run: b.PromptJob},
 		{Name: bot.JobRoundup, Spec: cfg.RoundupSchedule, Run: b.RoundupJob},
 		{Name: bot.JobDigest, Spec: cfg.DigestSchedule, Run: b.DigestJob},
 		{Name: bot.JobKudosDM, Spec: cfg.KudosDMSchedule, Run: b.KudosDMJob},
+		{Name: bot.JobNudge, Spec: nudgeEvery, Run: b.NudgeJob},       // each person's own time: bot/habit.go
+		{Name: bot.JobFollowUp, Spec: nudgeEvery, Run: b.FollowUpJob}, // the two-way street: bot/followup.go
 	} {
 		if _, env := fromEnv[j.Name]; !env {
 			j.Spec = b.StoredSchedule(ctx, j.Name, j.Spec)
@@ -130,6 +145,9 @@ func (m *Main) Run(ctx context.Context) error {
 		if err := sched.Add(j); err != nil {
 			return err
 		}
+	}
+	if m.Scheduler != nil {
+		m.Scheduler(sched)
 	}
 	routes := slackapp.NewRouter(log.With("component", "routes"))
 	b.Install(routes)

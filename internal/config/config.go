@@ -40,6 +40,8 @@ type Config struct {
 	RoundupSchedule string        `envconfig:"EXTRAMILE_ROUNDUP_SCHEDULE" default:"0 16 * * FRI" desc:"cron spec of the weekly thank-you roundup (EXTRAMILE_SHOUTOUT_SCHEDULE, its old name, still works)"`
 	DigestSchedule  string        `envconfig:"EXTRAMILE_DIGEST_SCHEDULE" default:"0 10 1 * *" desc:"cron spec of the monthly digest (of the previous month)"`
 	KudosDMSchedule string        `envconfig:"EXTRAMILE_KUDOS_DM_SCHEDULE" default:"0 17 * * *" desc:"cron spec of the daily DM that tells people the kudos they received"`
+	NudgeSchedule   string        `envconfig:"EXTRAMILE_NUDGE_SCHEDULE" default:"0 15 * * THU" desc:"cron spec of each person's weekly nudge DM, read in their own time zone; off = no nudges"`
+	FollowUpAfter   time.Duration `envconfig:"EXTRAMILE_FOLLOWUP_AFTER" default:"336h" desc:"how long after a story for a customer its author is asked what changed because of it; 0 = never"`
 	Catchup         time.Duration `envconfig:"EXTRAMILE_CATCHUP" default:"6h" desc:"a run missed while the bot was down is made up at start-up if not older than this"`
 	KudosEmoji      []string      `envconfig:"EXTRAMILE_KUDOS_EMOJI" default:"raised_hands" desc:"comma list of reaction names that give kudos"`
 	KudosDailyLimit int           `envconfig:"EXTRAMILE_KUDOS_DAILY_LIMIT" default:"0" desc:"kudos one person can give per day (their own time zone); 0 = no limit"`
@@ -184,6 +186,15 @@ func (c *Config) Validate() error {
 			add("%s: %v", s.name, err)
 		}
 	}
+	c.NudgeSchedule = strings.TrimSpace(c.NudgeSchedule)
+	if !c.NudgesOff() {
+		if _, err := scheduler.Parse(c.NudgeSchedule, time.UTC); err != nil {
+			add("EXTRAMILE_NUDGE_SCHEDULE: %v (or off to send no nudges)", err)
+		}
+	}
+	if c.FollowUpAfter < 0 {
+		add("EXTRAMILE_FOLLOWUP_AFTER must not be negative (got %s); use 0 to never ask", c.FollowUpAfter)
+	}
 	if c.Catchup < 0 {
 		add("EXTRAMILE_CATCHUP must not be negative (got %s); use 0 to never make up missed runs", c.Catchup)
 	}
@@ -214,6 +225,13 @@ func (c *Config) Validate() error {
 		add("EXTRAMILE_LOG_FORMAT must be text or json (got %q)", c.LogFormat)
 	}
 	return errors.Join(errs...)
+}
+
+// NudgesOff reports whether EXTRAMILE_NUDGE_SCHEDULE turns the weekly
+// nudge off for everyone ("off" in any case, or set empty).
+func (c *Config) NudgesOff() bool {
+	s := strings.TrimSpace(c.NudgeSchedule)
+	return s == "" || strings.EqualFold(s, "off")
 }
 
 // validPort reports whether p is a TCP port number (0 picks a free one).

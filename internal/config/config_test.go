@@ -54,6 +54,8 @@ func TestLoadDefaults(t *testing.T) {
 		{"roundup", c.RoundupSchedule, "0 16 * * FRI"},
 		{"digest", c.DigestSchedule, "0 10 1 * *"},
 		{"catchup", c.Catchup.String(), (6 * time.Hour).String()},
+		{"nudge", c.NudgeSchedule, "0 15 * * THU"},
+		{"follow-up", c.FollowUpAfter.String(), (14 * 24 * time.Hour).String()},
 		{"emoji", strings.Join(c.KudosEmoji, ","), "raised_hands"},
 		{"log", c.LogLevel.String() + "/" + c.LogFormat, "INFO/text"},
 		{"http listener off", c.HTTPAddr, ""},
@@ -95,6 +97,19 @@ func TestLoadPrefixedWinsAndLists(t *testing.T) {
 	}
 }
 
+func TestNudgesOff(t *testing.T) {
+	for _, v := range []string{"off", " OFF "} {
+		setenv(t, with(map[string]string{"EXTRAMILE_NUDGE_SCHEDULE": v}))
+		c, err := Load()
+		if err != nil {
+			t.Fatalf("%q: Load: %v", v, err)
+		}
+		if !c.NudgesOff() {
+			t.Errorf("%q: NudgesOff = false", v)
+		}
+	}
+}
+
 func TestLoadHTTPAddr(t *testing.T) {
 	for _, addr := range []string{"127.0.0.1:9090", ":9090", "[::1]:0"} {
 		setenv(t, with(map[string]string{"EXTRAMILE_HTTP_ADDR": addr}))
@@ -122,6 +137,8 @@ func TestLoadErrorsNameTheVariable(t *testing.T) {
 		{"bad cron", with(map[string]string{"EXTRAMILE_PROMPT_SCHEDULE": "every monday"}), []string{"EXTRAMILE_PROMPT_SCHEDULE", "5 fields"}, ""},
 		{"bad number", with(map[string]string{"EXTRAMILE_KUDOS_DAILY_LIMIT": "five"}), []string{"EXTRAMILE_KUDOS_DAILY_LIMIT"}, ""},
 		{"negative limit", with(map[string]string{"EXTRAMILE_KUDOS_DAILY_LIMIT": "-1"}), []string{"EXTRAMILE_KUDOS_DAILY_LIMIT must be 0"}, ""},
+		{"bad nudge cron", with(map[string]string{"EXTRAMILE_NUDGE_SCHEDULE": "thursdays"}), []string{"EXTRAMILE_NUDGE_SCHEDULE", "5 fields", "off"}, ""},
+		{"negative follow-up", with(map[string]string{"EXTRAMILE_FOLLOWUP_AFTER": "-1h"}), []string{"EXTRAMILE_FOLLOWUP_AFTER must not be negative"}, ""},
 		{"bad duration", with(map[string]string{"EXTRAMILE_CATCHUP": "six hours"}), []string{"EXTRAMILE_CATCHUP"}, ""},
 		{"bad channel", with(map[string]string{"EXTRAMILE_CHANNEL": "#general"}), []string{"EXTRAMILE_CHANNEL must be a channel ID"}, ""},
 		{"bad admin", with(map[string]string{"EXTRAMILE_ADMINS": "@alice"}), []string{"EXTRAMILE_ADMINS"}, ""},

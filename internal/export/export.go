@@ -25,7 +25,7 @@ func WriteJSON(w io.Writer, e *extramile.Export) error {
 }
 
 // CSVHeader is the first row of the stories CSV.
-var CSVHeader = []string{"id", "author", "recognized", "category", "audience", "text", "channel", "private", "permalink", "created_at"}
+var CSVHeader = []string{"id", "author", "recognized", "category", "audience", "text", "channel", "private", "permalink", "created_at", "lesson", "follow_up"}
 
 // WriteCSV writes the stories, one row each; recognized users are separated
 // by spaces. Cells that a spreadsheet would run as a formula are prefixed
@@ -39,6 +39,7 @@ func WriteCSV(w io.Writer, e *extramile.Export) error {
 		row := []string{
 			strconv.FormatInt(s.ID, 10), s.Author, strings.Join(s.Recognized, " "), s.Category, s.Audience,
 			defuse(s.Text), s.Channel, strconv.FormatBool(s.Private), s.Permalink, s.CreatedAt.UTC().Format(time.RFC3339),
+			defuse(s.Lesson), defuse(s.FollowUp),
 		}
 		if err := cw.Write(row); err != nil {
 			return fmt.Errorf("write csv: %w", err)

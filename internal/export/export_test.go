@@ -14,7 +14,8 @@ func sample() *extramile.Export {
 	at := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 	return &extramile.Export{
 		Stories: []extramile.ExportStory{{ID: 1, Author: "UA", Recognized: []string{"UB", "UC"}, Category: "notice_need", Audience: "customer",
-			Text: "=HYPERLINK(\"x\")\nstayed late, \"really\"", Channel: "C1", CreatedAt: at}},
+			Text: "=HYPERLINK(\"x\")\nstayed late, \"really\"", Channel: "C1", CreatedAt: at,
+			Lesson: "+notice early", FollowUp: "they came back"}},
 		Kudos: []extramile.ExportKudos{{Giver: "UA", Receiver: "UB", Channel: "C1", MessageTS: "1.2", Emoji: "raised_hands", CreatedAt: at}},
 	}
 }
@@ -31,7 +32,7 @@ func TestWriteJSONShape(t *testing.T) {
 	if err := json.Unmarshal(buf.Bytes(), &got); err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range []string{"id", "author", "recognized", "category", "text", "channel", "created_at"} {
+	for _, k := range []string{"id", "author", "recognized", "category", "text", "channel", "created_at", "lesson", "follow_up"} {
 		if _, ok := got.Stories[0][k]; !ok {
 			t.Errorf("story lacks %q: %v", k, got.Stories[0])
 		}
@@ -60,6 +61,12 @@ func TestWriteCSVRoundTripsAndDefusesFormulas(t *testing.T) {
 	}
 	if got, want := rows[1][5], "'=HYPERLINK(\"x\")\nstayed late, \"really\""; got != want {
 		t.Errorf("text: got %q, want %q", got, want)
+	}
+	if got, want := rows[1][10:], []string{"'+notice early", "they came back"}; len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+		t.Errorf("lesson, follow_up: got %q, want %q", got, want)
+	}
+	if got, want := rows[0][10:], []string{"lesson", "follow_up"}; len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+		t.Errorf("header: got %q, want %q", got, want)
 	}
 	if got, want := rows[1][2], "UB UC"; got != want {
 		t.Errorf("recognized: got %q, want %q", got, want)

@@ -176,3 +176,36 @@ func paginate(all []obj, req *request) ([]obj, string) {
 	}
 	return page, next
 }
+
+// conversationsMembers lists a channel's members (user IDs), paged by "limit"
+// and "cursor" like conversations.list. As Slack documents it
+// (https://docs.slack.dev/reference/methods/conversations.members):
+// channel_not_found for what the bot cannot see (a private channel it is not
+// in); a DM lists its user and the bot.
+func (s *Server) conversationsMembers(req *request) obj {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, u, code := s.visible(req.params.Get("channel"))
+	if code != "" {
+		return apiError(code)
+	}
+	var ids []string
+	if c.ID == "" {
+		ids = []string{u.ID, s.cfg.botUserID}
+	} else {
+		ids = append(ids, c.Members...)
+		if c.BotIsMember {
+			ids = append(ids, s.cfg.botUserID)
+		}
+	}
+	all := make([]obj, len(ids))
+	for i, id := range ids {
+		all[i] = obj{"id": id}
+	}
+	page, next := paginate(all, req)
+	members := make([]string, len(page))
+	for i, o := range page {
+		members[i] = o["id"].(string)
+	}
+	return obj{"ok": true, "members": members, "response_metadata": obj{"next_cursor": next}}
+}

@@ -14,6 +14,9 @@ type User struct {
 	TZOffset               int
 	IsBot, Deleted         bool
 	IsAdmin, IsOwner       bool
+	// IsRestricted is a multi-channel guest, IsUltraRestricted a
+	// single-channel guest (users.info's is_restricted, is_ultra_restricted).
+	IsRestricted, IsUltraRestricted bool
 }
 
 // Channel is a public or private channel, or a group DM. BotIsMember decides what the bot may
@@ -37,6 +40,10 @@ type Channel struct {
 	// restricted_action_thread_only_channel ("Cannot post top-level messages into a
 	// thread-only channel", same page).
 	ThreadOnly bool
+	// Members are the people in the channel (user IDs), as
+	// conversations.members lists them; the bot is listed too while
+	// BotIsMember.
+	Members []string
 }
 
 // mpimName is a group DM's name as Slack gives it, "mpdm-alice--bob--carol-1" (the
@@ -280,8 +287,8 @@ func (s *Server) userJSON(u User) obj {
 		"is_admin":            u.IsAdmin,
 		"is_owner":            u.IsOwner,
 		"is_primary_owner":    false,
-		"is_restricted":       false,
-		"is_ultra_restricted": false,
+		"is_restricted":       u.IsRestricted || u.IsUltraRestricted,
+		"is_ultra_restricted": u.IsUltraRestricted,
 		"is_bot":              u.IsBot,
 		"is_app_user":         false,
 		"is_email_confirmed":  !u.IsBot,

@@ -78,8 +78,9 @@
 //     views.update, views.publish, users.info, users.list, users.conversations (the bot's own;
 //     public and private channels, not DMs), conversations.info, conversations.join,
 //     conversations.open (one user), conversations.list, conversations.history,
-//     files.getUploadURLExternal, files.completeUploadExternal. Anything else answers
-//     unknown_method unless a test installs a handler with Handle.
+//     conversations.members (Channel.Members and the bot), files.getUploadURLExternal,
+//     files.completeUploadExternal. Anything else answers unknown_method unless a test installs
+//     a handler with Handle.
 //   - File uploads: an upload URL takes any bytes (no check against the announced length);
 //     completing an unknown or not-yet-uploaded file answers file_not_found; thread_ts is not
 //     checked against the channel's messages.

@@ -67,9 +67,12 @@ func (s *Server) SetBotScopes(scopes ...string) {
 // DM ("Using the Conversations API",
 // https://docs.slack.dev/apis/web-api/using-the-conversations-api);
 // conversations.history needs channels:history, groups:history,
-// mpim:history or im:history the same way (its reference page's scopes).
+// mpim:history or im:history the same way (its reference page's scopes), and
+// conversations.members the read scopes ("Scopes: Bot token: channels:read,
+// groups:read, im:read, mpim:read" on
+// https://docs.slack.dev/reference/methods/conversations.members).
 func (s *Server) neededScope(method string, req *request) string {
-	kind := map[string]string{"conversations.info": "read", "conversations.history": "history"}[method]
+	kind := map[string]string{"conversations.info": "read", "conversations.members": "read", "conversations.history": "history"}[method]
 	if kind == "" {
 		return methodScopes[method]
 	}

@@ -66,6 +66,7 @@ func (s *Server) methods() map[string]method {
 		"conversations.join":    s.conversationsJoin,
 		"conversations.open":    s.conversationsOpen,
 		"conversations.list":    s.conversationsList,
+		"conversations.members": s.conversationsMembers,
 
 		"files.getUploadURLExternal":   s.filesGetUploadURLExternal,
 		"files.completeUploadExternal": s.filesCompleteUploadExternal,
