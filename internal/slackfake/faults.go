@@ -237,6 +237,7 @@ func (s *Server) answerAfter(rec *recorder, f *fault, answered *bufferedAnswer) 
 	switch {
 	case f.drop:
 		rec.dropped = true
+		rec.recordNow() // before the client can see the connection closed
 		if hj, ok := rec.ResponseWriter.(http.Hijacker); ok {
 			if conn, _, err := hj.Hijack(); err == nil {
 				_ = conn.Close()

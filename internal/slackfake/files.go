@@ -132,7 +132,8 @@ func (s *Server) serveUpload(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 64<<20))
 	req := &request{params: url.Values{}, body: body}
 	rec := &recorder{ResponseWriter: w}
-	defer s.recordCall(MethodUpload, req, r, rec)
+	rec.record = func() { s.recordCall(MethodUpload, req, r, rec) }
+	defer rec.recordNow()
 
 	if handled, _ := s.injectFault(rec, MethodUpload, req); handled {
 		return // half-succeeded faults do not apply to uploads

@@ -24,7 +24,8 @@ func (s *Server) serveResponseURL(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 8<<20))
 	req, perr := parseRequest(r, body)
 	rec := &recorder{ResponseWriter: w}
-	defer s.recordCall(name, req, r, rec)
+	rec.record = func() { s.recordCall(name, req, r, rec) }
+	defer rec.recordNow()
 
 	if handled, _ := s.injectFault(rec, name, req); handled {
 		return // half-succeeded faults do not apply to response_url

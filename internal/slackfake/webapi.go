@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -101,7 +102,8 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	body, rerr := io.ReadAll(io.LimitReader(r.Body, 8<<20))
 	req, perr := parseRequest(r, body)
 	rec := &recorder{ResponseWriter: w}
-	defer s.recordCall(name, req, r, rec)
+	rec.record = func() { s.recordCall(name, req, r, rec) }
+	defer rec.recordNow()
 	if rerr != nil {
 		// The client went away mid-request (it was killed): Slack acts on
 		// no truncated request ("request_timeout: The method was called via
@@ -217,6 +219,19 @@ type recorder struct {
 	status  int
 	buf     bytes.Buffer
 	dropped bool // the connection was closed without an answer
+
+	// record, once set, records the call (at most once): before a dropped
+	// connection is closed, so that a client seeing it closed finds the call
+	// in Calls, and otherwise when the handler returns.
+	record     func()
+	recordOnce sync.Once
+}
+
+// recordNow records the call now, if it was not yet.
+func (r *recorder) recordNow() {
+	if r.record != nil {
+		r.recordOnce.Do(r.record)
+	}
 }
 
 func (r *recorder) WriteHeader(code int) {
