@@ -476,6 +476,27 @@ func (h *Harness) QuickShare(author, channel, text string, people ...string) sla
 	return shoutout
 }
 
+// Reply runs `/extramile text` as user in channel and returns the text of
+// the ephemeral reply its ack carries (mentions as Slack gets them: <#C…>),
+// failing the test on a plain ack.
+func (h *Harness) Reply(user, channel, text string) string {
+	h.T.Helper()
+	p := AckPayload(h.T, h.Command(user, channel, text))
+	if p == nil {
+		h.T.Fatalf("/extramile %s: plain ack, want a reply", text)
+	}
+	m := slackfake.Message{}
+	m.Text, _ = p["text"].(string)
+	if blocks, ok := p["blocks"]; ok {
+		raw, err := json.Marshal(blocks)
+		if err != nil {
+			h.T.Fatalf("/extramile %s: blocks: %v", text, err)
+		}
+		m.Blocks = raw
+	}
+	return Text(m)
+}
+
 // AckPayload decodes an ack's payload into a map (nil for a plain ack).
 func AckPayload(tb testing.TB, a slackfake.Ack) map[string]any {
 	tb.Helper()

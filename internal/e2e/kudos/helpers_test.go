@@ -8,7 +8,6 @@
 package kudos
 
 import (
-	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -129,24 +128,10 @@ func exportedAt(h *apptest.Harness) []extramile.ExportKudos {
 	return h.Export().Kudos
 }
 
-// command runs `/extramile text` as user in channel and returns the text of
-// the ephemeral reply in its ack.
+// command is the harness's Reply: the ephemeral reply of `/extramile text`.
 func command(h *apptest.Harness, user, channel, text string) string {
 	h.T.Helper()
-	p := apptest.AckPayload(h.T, h.Command(user, channel, text))
-	if p == nil {
-		h.T.Fatalf("/extramile %s: plain ack, want a reply", text)
-	}
-	m := slackfake.Message{}
-	m.Text, _ = p["text"].(string)
-	if blocks, ok := p["blocks"]; ok {
-		raw, err := json.Marshal(blocks)
-		if err != nil {
-			h.T.Fatalf("/extramile %s: blocks: %v", text, err)
-		}
-		m.Blocks = raw
-	}
-	return apptest.Text(m)
+	return h.Reply(user, channel, text)
 }
 
 // share is the harness's quick share (apptest.Harness.QuickShare).

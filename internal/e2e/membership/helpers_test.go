@@ -9,7 +9,6 @@
 package membership
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -54,24 +53,10 @@ func waitGifts(h *apptest.Harness, want ...gift) {
 	h.Eventually(fmt.Sprintf("kudos %v in the export", want), func() bool { return slices.Equal(gifts(h), want) })
 }
 
-// reply runs `/extramile text` as user in channel and returns the text of
-// the ephemeral reply in its ack (mentions as Slack gets them: <#C…>).
+// reply is the harness's Reply: the ephemeral reply of `/extramile text`.
 func reply(h *apptest.Harness, user, channel, text string) string {
 	h.T.Helper()
-	p := apptest.AckPayload(h.T, h.Command(user, channel, text))
-	if p == nil {
-		h.T.Fatalf("/extramile %s: plain ack, want a reply", text)
-	}
-	m := slackfake.Message{}
-	m.Text, _ = p["text"].(string)
-	if blocks, ok := p["blocks"]; ok {
-		raw, err := json.Marshal(blocks)
-		if err != nil {
-			h.T.Fatalf("/extramile %s: blocks: %v", text, err)
-		}
-		m.Blocks = raw
-	}
-	return apptest.Text(m)
+	return h.Reply(user, channel, text)
 }
 
 // kudosChannels is the sentence of /extramile settings naming the channels
