@@ -161,7 +161,11 @@ func (b *Bot) forgetMeCommand(ctx context.Context, cmd slackapp.Command) (compos
 	if err != nil {
 		return compose.Message{}, err
 	}
-	return compose.ForgetMeConfirm(stories, kudos), nil
+	checkins, err := b.store.Checkins(ctx, cmd.UserID, 1)
+	if err != nil {
+		return compose.Message{}, err
+	}
+	return compose.ForgetMeConfirm(stories, kudos, len(checkins) > 0), nil
 }
 
 // unknownCommand answers a first word that is no subcommand: help with a

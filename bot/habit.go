@@ -55,6 +55,7 @@ type Habit interface {
 	SkipDate(ctx context.Context, date, by string) error
 	UnskipDate(ctx context.Context, date string) (bool, error)
 	SaveCheckin(ctx context.Context, user string, week int, text string) error
+	Checkins(ctx context.Context, user string, limit int) ([]extramile.Checkin, error)
 	StoryTimes(ctx context.Context, user string, since time.Time) ([]time.Time, error)
 	FollowUps
 	FollowUp(ctx context.Context, id int64) (extramile.FollowUp, error)

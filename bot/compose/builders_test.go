@@ -219,7 +219,7 @@ func TestEveryBuilderWithinLimits(t *testing.T) {
 		"not admin":      NotAdmin(strings.Repeat("<!channel>", 500)),
 		"error":          Error(strings.Repeat("<!channel>", 500)),
 		"error empty":    Error(""),
-		"forget":         ForgetMeConfirm(-1, 5),
+		"forget":         ForgetMeConfirm(-1, 5, true),
 		"limit":          KudosLimitReached(-3),
 		"subscribed":     Subscribed("<!here>", true),
 		"joined":         SubscribedJoined("<!here>", true),
