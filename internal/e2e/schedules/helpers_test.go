@@ -198,11 +198,18 @@ func share(h *apptest.Harness, author, channel, text string, people ...string) s
 	return h.QuickShare(author, channel, text, people...)
 }
 
+// seedTimeout bounds seeding a database. The big-month tests write a few
+// hundred stories before the bot starts, one durable transaction each:
+// seconds under the race detector, several times that on a loaded machine
+// (apptest.Timeout, which bounds waits on the bot, ran out there).
+const seedTimeout = 2 * time.Minute
+
 // seed opens the harness's database before the bot starts, with the clock
 // set to now, and hands it to f.
 func seed(h *apptest.Harness, now time.Time, f func(ctx context.Context, db *storage.DB)) {
 	h.T.Helper()
-	ctx := h.Ctx()
+	ctx, cancel := context.WithTimeout(context.Background(), seedTimeout)
+	defer cancel()
 	db, err := storage.Open(ctx, h.Config.DBPath)
 	if err != nil {
 		h.T.Fatalf("open database: %v", err)
