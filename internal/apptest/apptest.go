@@ -22,6 +22,7 @@ import (
 	"github.com/extramile/extramile/internal/config"
 	"github.com/extramile/extramile/internal/logbuf"
 	"github.com/extramile/extramile/internal/slackfake"
+	"github.com/extramile/extramile/slackapp"
 	"github.com/extramile/extramile/storage"
 )
 
@@ -63,6 +64,8 @@ type Harness struct {
 	// Tune, when set, changes the program before each start (Start,
 	// StartAnother, RunOnce): test hooks such as app.Main.TuneAdapter.
 	Tune func(*app.Main)
+
+	quietWatchdog bool // FakeClock: the socket's watchdog kept out of the clock's jumps
 
 	outcomes    *Outcomes    // what every process of this harness reported
 	httpLn      net.Listener // for the next Start (ServeHTTP)
@@ -171,6 +174,17 @@ func (h *Harness) Start() {
 			h.T.Fatalf("the bot did not connect: %v", err)
 		}
 	}
+}
+
+// FakeClock makes the program run on a fake clock reading t (call it
+// before Start) and returns the clock, for tests that move time: jobs fire
+// when the test moves it to their firing. The socket's watchdog reads the
+// same clock and would take a jump of days for a silent socket, so it is
+// kept out of the way (faults and ops test it on clocks of their own).
+func (h *Harness) FakeClock(t time.Time) *clock.Fake {
+	clk := clock.NewFake(t)
+	h.Clock, h.quietWatchdog = clk, true
+	return clk
 }
 
 // ServeHTTP makes Start serve the health and metrics endpoints (/healthz,
@@ -556,6 +570,15 @@ func (h *Harness) main(logs *SyncBuffer) *app.Main {
 	m := &app.Main{Config: h.Config, Logger: h.Config.Logger(logs), ChannelPace: h.ChannelPace, Clock: h.Clock, Observer: h.outcomes.observer(), NudgeEvery: "0 0 1 1 *"}
 	if h.Tune != nil {
 		h.Tune(m)
+	}
+	if h.quietWatchdog {
+		tune := m.TuneAdapter
+		m.TuneAdapter = func(a *slackapp.Adapter) {
+			a.SilenceLimit = 100 * 365 * 24 * time.Hour
+			if tune != nil {
+				tune(a)
+			}
+		}
 	}
 	return m
 }

@@ -15,13 +15,11 @@ import (
 	"github.com/extramile/extramile"
 	"github.com/extramile/extramile/bot"
 	"github.com/extramile/extramile/bot/compose"
-	"github.com/extramile/extramile/internal/app"
 	"github.com/extramile/extramile/internal/apptest"
 	"github.com/extramile/extramile/internal/clock"
 	"github.com/extramile/extramile/internal/config"
 	"github.com/extramile/extramile/internal/slackfake"
 	"github.com/extramile/extramile/scheduler"
-	"github.com/extramile/extramile/slackapp"
 	"github.com/extramile/extramile/storage"
 )
 
@@ -32,18 +30,12 @@ import (
 var monday = time.Date(2024, time.March, 4, 9, 0, 0, 0, time.UTC)
 
 // onClock returns a harness (not started) whose program runs on a fake
-// clock reading now: jobs fire when the test moves the clock to them. The
-// socket's watchdog reads the same clock, and the clock jumps by days, so
-// it is kept out of these tests (faults tests the watchdog).
+// clock reading now (apptest.Harness.FakeClock): jobs fire when the test
+// moves the clock to them.
 func onClock(t *testing.T, now time.Time, opts ...func(*config.Config)) (*apptest.Harness, *clock.Fake) {
 	t.Helper()
 	h := apptest.New(t, opts...)
-	clk := clock.NewFake(now)
-	h.Clock = clk
-	h.Tune = func(m *app.Main) {
-		m.TuneAdapter = func(a *slackapp.Adapter) { a.SilenceLimit = 100 * 365 * 24 * time.Hour }
-	}
-	return h, clk
+	return h, h.FakeClock(now)
 }
 
 // jobsDone waits until the scheduler has finished n runs of job (scheduled

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/extramile/extramile/bot"
 	"github.com/extramile/extramile/bot/compose"
@@ -220,11 +221,14 @@ func TestAdminEditsSettingsFromTheHome(t *testing.T) {
 }
 
 // TestScheduleChangeTakesEffectWithoutARestart: the prompt never fires in a
-// test (once a year); an admin sets it to every second in Slack, and the
-// prompts start, in the same process.
+// test (once a year); an admin sets it to Mondays at 10:00 in Slack, and the
+// prompts start at its firings, in the same process. The program runs on a
+// fake clock, moved to each firing.
 func TestScheduleChangeTakesEffectWithoutARestart(t *testing.T) {
 	t.Parallel()
 	h := apptest.New(t)
+	monday := time.Date(2024, time.March, 4, 9, 0, 0, 0, time.UTC) // an hour before the new schedule's first firing
+	clk := h.FakeClock(monday)
 	h.Start()
 	prompts := func() int {
 		n := 0
@@ -239,12 +243,20 @@ func TestScheduleChangeTakesEffectWithoutARestart(t *testing.T) {
 		t.Fatalf("prompts before the change: %d", n)
 	}
 	v, _ := openSettings(t, h, apptest.Admin)
-	p, err := h.Slack.ViewSubmissionFor(v.ID, scheduleValues(map[string]string{bot.JobPrompt: "@every 1s"}))
+	p, err := h.Slack.ViewSubmissionFor(v.ID, scheduleValues(map[string]string{bot.JobPrompt: "0 10 * * MON"}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if ack := apptest.AckPayload(t, h.Interact(p)); ack != nil {
 		t.Fatalf("submission answered %v", ack)
 	}
-	h.Eventually("two prompts on the new schedule", func() bool { return prompts() >= 2 })
+	for i, at := range []time.Time{monday.Add(time.Hour), monday.Add(7*24*time.Hour + time.Hour)} {
+		clk.Set(at)
+		if r := h.WaitJobRuns(bot.JobPrompt, i+1)[i]; !r.ScheduledAt.Equal(at) || r.Err != nil {
+			t.Fatalf("run %d of the prompt: %+v, want one for %s, done", i+1, r, at)
+		}
+	}
+	if n := prompts(); n != 2 {
+		t.Errorf("%d prompts on the new schedule after two firings, want 2", n)
+	}
 }
