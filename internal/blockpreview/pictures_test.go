@@ -2,8 +2,10 @@ package blockpreview
 
 import (
 	"bytes"
+	"encoding/xml"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -118,6 +120,9 @@ func TestPictures(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if err := wellFormed(got); err != nil {
+			t.Fatal(err)
+		}
 		checkPicture(t, "shortcuts.svg", got)
 	})
 }
@@ -143,9 +148,26 @@ func TestEveryGoldenRenders(t *testing.T) {
 		if !bytes.HasPrefix(got, []byte("<svg ")) || !bytes.HasSuffix(got, []byte("</svg>\n")) {
 			t.Errorf("%s: not an SVG document", filepath.Base(f))
 		}
+		if err := wellFormed(got); err != nil {
+			t.Errorf("%s: %v", filepath.Base(f), err)
+		}
 		again, _ := FromJSON(data, o)
 		if !bytes.Equal(got, again) {
 			t.Errorf("%s: two drawings differ", filepath.Base(f))
+		}
+	}
+}
+
+// wellFormed reports whether doc parses as XML to its end.
+func wellFormed(doc []byte) error {
+	d := xml.NewDecoder(bytes.NewReader(doc))
+	for {
+		_, err := d.Token()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("not well-formed XML: %w", err)
 		}
 	}
 }
