@@ -1,6 +1,7 @@
 package blockpreview
 
 import (
+	"encoding/json"
 	"reflect"
 	"strconv"
 	"strings"
@@ -146,4 +147,37 @@ func TestHeightFollowsContent(t *testing.T) {
 	if got, want := h(three)-h(one), 2*textLine; got != want {
 		t.Errorf("two more lines add %vpx, want %vpx", got, want)
 	}
+}
+
+// FuzzMrkdwn checks that any text parses, wraps within the width (a single character wider
+// than the line excepted) and draws as well-formed SVG.
+func FuzzMrkdwn(f *testing.F) {
+	for _, s := range []string{"*a _b ~c~_*", "<@U1|x> <#C1> <!here> <https://x|y>", "> q\n`c`", ":clap::skin-tone-2:", "&amp;&lt;<", "*_~`<>:"} {
+		f.Add(s, 80.0)
+	}
+	f.Fuzz(func(t *testing.T, s string, width float64) {
+		if width < 1 || width > 2000 {
+			return
+		}
+		for _, l := range Mrkdwn(s, nil) {
+			for _, wl := range Wrap(l.Spans, width, 15) {
+				w, n := 0.0, 0
+				for _, sp := range wl {
+					w += Width(sp.Text, sp.Style, 15)
+					n += len([]rune(sp.Text))
+				}
+				if w > width+0.001 && n > 1 {
+					t.Fatalf("line %+v is %v wide, more than %v", wl, w, width)
+				}
+			}
+		}
+		msg, _ := json.Marshal(map[string]any{"blocks": []any{map[string]any{"type": "section", "text": map[string]any{"type": "mrkdwn", "text": s + "x"}}}})
+		svg, err := FromJSON(msg, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := wellFormed(svg); err != nil {
+			t.Fatalf("%v\n%s", err, svg)
+		}
+	})
 }
