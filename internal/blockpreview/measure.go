@@ -36,7 +36,7 @@ type measurer struct {
 	mu    sync.Mutex
 	fonts [faceCount]*sfnt.Font
 	buf   sfnt.Buffer
-	cache map[rune]float64 // advance in em, per face: key is rune<<3 | face
+	cache map[rune]int // advance in units of 1/unitsPerEm, per face: key is rune<<3 | face
 	err   error
 }
 
@@ -47,7 +47,7 @@ var (
 
 func loadMetrics() *measurer {
 	metricsOnce.Do(func() {
-		m := &measurer{cache: map[rune]float64{}}
+		m := &measurer{cache: map[rune]int{}}
 		for i, ttf := range [faceCount][]byte{
 			liberationsansregular.TTF, liberationsansbold.TTF, liberationsansitalic.TTF,
 			liberationsansbolditalic.TTF, liberationmonoregular.TTF,
@@ -85,13 +85,17 @@ func isEmoji(r rune) bool {
 		(r >= 0x2B00 && r <= 0x2BFF) || r == 0x2139 || r == 0x21A9
 }
 
-// em returns the advance of r in em in the given face.
-func (m *measurer) em(r rune, f face) float64 {
+// unitsPerEm is the em of Liberation's fonts; advances are kept as integers in it, so sums are
+// exact and pictures come out byte for byte the same on every machine.
+const unitsPerEm = 2048
+
+// units returns the advance of r in the given face, in 1/unitsPerEm of an em.
+func (m *measurer) units(r rune, f face) int {
 	switch {
 	case r == 0xFE0F || r == 0x200D:
 		return 0
 	case isEmoji(r):
-		return 1.2
+		return unitsPerEm * 6 / 5
 	}
 	key := r<<3 | rune(f)
 	m.mu.Lock()
@@ -99,16 +103,15 @@ func (m *measurer) em(r rune, f face) float64 {
 	if w, ok := m.cache[key]; ok {
 		return w
 	}
-	w := 0.6
+	w := unitsPerEm * 3 / 5
 	if m.err == nil {
 		ft := m.fonts[f]
 		if idx, err := ft.GlyphIndex(&m.buf, r); err == nil && idx != 0 {
-			upem := int(ft.UnitsPerEm())
-			if adv, err := ft.GlyphAdvance(&m.buf, idx, fixed.I(upem), font.HintingNone); err == nil {
-				w = float64(adv) / 64 / float64(upem)
+			if adv, err := ft.GlyphAdvance(&m.buf, idx, fixed.I(unitsPerEm), font.HintingNone); err == nil {
+				w = adv.Round()
 			}
 		} else if unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hangul, r) || unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r) {
-			w = 1
+			w = unitsPerEm
 		}
 	}
 	m.cache[key] = w
@@ -122,11 +125,11 @@ func Width(s string, st Style, size float64) float64 {
 	if f == faceMono {
 		size -= 2 // code is set a little smaller, as Slack does
 	}
-	var em float64
+	u := 0
 	for _, r := range s {
-		em += m.em(r, f)
+		u += m.units(r, f)
 	}
-	return em * size
+	return float64(u) * size / unitsPerEm
 }
 
 // Wrap breaks spans into lines no wider than width at the given font size, at spaces, and
