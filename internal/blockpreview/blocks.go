@@ -196,6 +196,8 @@ func (l *layout) accessoryWidth(a *slack.Accessory) (float64, error) {
 		return l.selectWidth(a.SelectElement), nil
 	case a.ImageElement != nil:
 		return 72, nil
+	case a.MultiSelectElement != nil:
+		return 220, nil
 	}
 	return 0, fmt.Errorf("blockpreview cannot draw this section accessory yet")
 }
@@ -216,6 +218,9 @@ func (l *layout) accessory(a *slack.Accessory, x, y, w float64) (float64, error)
 	case a.ImageElement != nil:
 		l.placeholder(x, y, 72, 72, a.ImageElement.AltText)
 		return 72, nil
+	case a.MultiSelectElement != nil:
+		l.multi(a.MultiSelectElement, x, y, w)
+		return fieldH, nil
 	}
 	return 0, fmt.Errorf("blockpreview cannot draw this section accessory yet")
 }
@@ -317,6 +322,9 @@ func (l *layout) actions(b *slack.ActionBlock, x, y, w float64) (float64, error)
 		case *slack.SelectBlockElement:
 			ew = l.selectWidth(e)
 			rowH = max(rowH, buttonH+4)
+		case *slack.MultiSelectBlockElement:
+			ew = 260
+			rowH = max(rowH, fieldH)
 		case *slack.DatePickerBlockElement:
 			ew = 150
 			rowH = max(rowH, buttonH+4)
@@ -334,6 +342,8 @@ func (l *layout) actions(b *slack.ActionBlock, x, y, w float64) (float64, error)
 		case *slack.SelectBlockElement:
 			t, set := l.selectText(e)
 			l.field(cx, y, ew, buttonH+4, t, set)
+		case *slack.MultiSelectBlockElement:
+			l.multi(e, cx, y, ew)
 		case *slack.DatePickerBlockElement:
 			t, set := e.InitialDate, e.InitialDate != ""
 			if !set {

@@ -181,3 +181,27 @@ func FuzzMrkdwn(f *testing.F) {
 		}
 	})
 }
+
+// TestElements draws the elements no golden uses yet, as a Home would carry them.
+func TestElements(t *testing.T) {
+	view := `{"type":"home","blocks":[
+		{"type":"section","text":{"type":"plain_text","text":"Snooze"},"accessory":{"type":"static_select","action_id":"s","initial_option":{"text":{"type":"plain_text","text":"2 weeks"},"value":"2w"},"options":[{"text":{"type":"plain_text","text":"2 weeks"},"value":"2w"}]}},
+		{"type":"section","fields":[{"type":"mrkdwn","text":"*A*"},{"type":"mrkdwn","text":"*B*"},{"type":"plain_text","text":"C"}]},
+		{"type":"section","text":{"type":"mrkdwn","text":"who"},"accessory":{"type":"multi_users_select","action_id":"m","initial_users":["U1"]}},
+		{"type":"actions","elements":[{"type":"button","text":{"type":"plain_text","text":"Delete"},"action_id":"d","style":"danger"},{"type":"users_select","action_id":"u","initial_user":"U1"},{"type":"overflow","action_id":"o","options":[{"text":{"type":"plain_text","text":"x"},"value":"x"}]},{"type":"multi_static_select","action_id":"ms","placeholder":{"type":"plain_text","text":"Pick"}}]},
+		{"type":"image","image_url":"https://x.test/a.png","alt_text":"a chart","title":{"type":"plain_text","text":"Chart"}},
+		{"type":"context","elements":[{"type":"image","image_url":"https://x.test/a.png","alt_text":"a"},{"type":"plain_text","text":"small"}]}
+	]}`
+	svg, err := FromJSON([]byte(view), Options{Names: Names{"U1": "Ann"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"2 weeks", ">A<", ">C<", "@Ann", "Delete", "Pick", "image: a chart", "small"} {
+		if !strings.Contains(string(svg), want) {
+			t.Errorf("the picture lacks %q", want)
+		}
+	}
+	if err := wellFormed(svg); err != nil {
+		t.Error(err)
+	}
+}
