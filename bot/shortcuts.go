@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"strings"
+	"sync"
 
 	"github.com/slack-go/slack"
 
@@ -65,11 +66,48 @@ func (b *Bot) messageShortcut(ctx context.Context, cb slack.InteractionCallback)
 	}
 	prefill := &extramile.Story{
 		Recognized: []string{msg.User},
-		Text:       compose.StoryTextFromMessage(msg.Text, extramile.MaxStoryLength),
+		Text:       compose.StoryTextFromMessage(msg.Text, extramile.MaxStoryLength, b.mentionNames(ctx, msg.Text)),
 	}
 	if err := b.openModal(ctx, cb.TriggerID, user, meta, prefill); err != nil {
 		tell(extramile.ErrorMessage(err))
 	}
+}
+
+// maxPrefillMentions bounds the users.info look-ups a message shortcut
+// makes before opening the form.
+const maxPrefillMentions = 10
+
+// mentionNames finds the names of the people text mentions, for the story
+// form (see compose.StoryTextFromMessage), asking Slack for all of them at
+// once and waiting no longer than the trigger_id allows: a name not known
+// in time leaves its mention as it is.
+func (b *Bot) mentionNames(ctx context.Context, text string) map[string]string {
+	ids := compose.MentionedUsers(text, maxPrefillMentions)
+	if len(ids) == 0 {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, lookupTimeout/2)
+	defer cancel()
+	var (
+		mu    sync.Mutex
+		wg    sync.WaitGroup
+		names = map[string]string{}
+	)
+	for _, id := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			u, err := b.dir.user(ctx, id)
+			if err != nil || u == nil || u.Deleted {
+				return
+			}
+			mu.Lock()
+			names[id] = displayName(u)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	return names
 }
 
 // sourceLink records the permalink of the message a story was shared from,

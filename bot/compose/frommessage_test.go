@@ -1,26 +1,42 @@
 package compose
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
 
 func TestStoryTextFromMessage(t *testing.T) {
-	for in, want := range map[string]string{
-		"  <@U123ABC> fixed the &lt;login&gt; bug &amp; called the customer <!here> ": "<@U123ABC> fixed the <login> bug & called the customer @here",
-		"see <https://example.com/x|the ticket> in <#C0WINS0001|wins>":                "see the ticket (https://example.com/x) in <#C0WINS0001>",
-		"&amp;lt; stays as typed": "&lt; stays as typed",
+	names := map[string]string{"U123ABC": "Ann Lee"}
+	for _, c := range []struct{ in, want string }{
+		{"  <@U123ABC> fixed the &lt;login&gt; bug &amp; called the customer <!here> ", "@Ann Lee fixed the <login> bug & called the customer @here"},
+		{"<@U123ABC|ann> and <@U0BOB00001> stayed", "@Ann Lee and <@U0BOB00001> stayed"}, // Bob's name is not known: his mention stays, and still mentions him
+		{"see <https://example.com/x|the ticket> in <#C0WINS0001|wins>", "see the ticket (https://example.com/x) in #wins"},
+		{"in <#C0WINS0001> and <#C0WINS0002|>", "in <#C0WINS0001> and <#C0WINS0002>"}, // no name to show
+		{"&amp;lt; stays as typed", "&lt; stays as typed"},
+		{"a <<@U123ABC> > b", "a <@Ann Lee > b"},
+		{"<@U123ABC", "<@U123ABC"},
 	} {
-		if got := StoryTextFromMessage(in, 500); got != want {
-			t.Errorf("StoryTextFromMessage(%q) = %q, want %q", in, got, want)
+		if got := StoryTextFromMessage(c.in, 500, names); got != c.want {
+			t.Errorf("StoryTextFromMessage(%q) = %q, want %q", c.in, got, c.want)
 		}
 	}
-	if got := StoryTextFromMessage(strings.Repeat("a", 50), 10); len([]rune(got)) > 10 {
+	if got := StoryTextFromMessage(strings.Repeat("a", 50), 10, nil); len([]rune(got)) > 10 {
 		t.Errorf("not cut: %q", got)
 	}
-	// What comes out is raw text: escaped again, a broadcast pings no one.
-	if got := Escape(StoryTextFromMessage("<!channel> look", 100)); strings.Contains(got, "<!") {
-		t.Errorf("Escape(StoryTextFromMessage) = %q: a broadcast survived", got)
+	// What comes out is raw text: escaped again, a broadcast pings no one,
+	// and neither does a name that looks like one.
+	for _, in := range []string{"<!channel> look", "<@U123ABC> look"} {
+		if got := Escape(StoryTextFromMessage(in, 100, map[string]string{"U123ABC": "<!channel>"})); strings.Contains(got, "<!") {
+			t.Errorf("Escape(StoryTextFromMessage(%q)) = %q: a broadcast survived", in, got)
+		}
+	}
+}
+
+func TestMentionedUsers(t *testing.T) {
+	got := MentionedUsers("<@U1AA> and <@W2BB|bee>, <#C3CC>, <@U1AA> again, <@U4DD> <@U5EE>", 3)
+	if want := []string{"U1AA", "W2BB", "U4DD"}; !slices.Equal(got, want) {
+		t.Errorf("MentionedUsers = %v, want %v", got, want)
 	}
 }
 

@@ -412,7 +412,7 @@ func TestGoldenModals(t *testing.T) {
 		{"modal_settings", SettingsModal(schedules, berlin)},
 		{"modal_share_from_message", StoryModal(
 			ModalMetadata{Channel: "C0TEAM0001", SourceChannel: "C0TEAM0001", SourceTS: "1700000000.000100"},
-			&extramile.Story{Recognized: []string{"U0BOB00001"}, Text: StoryTextFromMessage("Fixed the &lt;login&gt; page for <@U0ANN00001> &amp; stayed late", extramile.MaxStoryLength)})},
+			&extramile.Story{Recognized: []string{"U0BOB00001"}, Text: StoryTextFromMessage("Fixed the &lt;login&gt; page for <@U0ANN00001> &amp; stayed late", extramile.MaxStoryLength, map[string]string{"U0ANN00001": "Ann"})})},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

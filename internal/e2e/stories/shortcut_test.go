@@ -19,7 +19,7 @@ func TestMessageShortcutPrefillsAndLinksBack(t *testing.T) {
 	parent := h.Slack.AddMessage(slackfake.Message{Channel: apptest.General, User: apptest.Carol, Text: "Anyone free to help with the import?"})
 	reply := h.Slack.AddMessage(slackfake.Message{
 		Channel: apptest.General, User: apptest.Bob, ThreadTS: parent.TS,
-		Text: "On it: fixed the &lt;import&gt; for the customer &amp; wrote them a how-to so it never happens again.",
+		Text: "On it with <@" + apptest.Carol + ">: fixed the &lt;import&gt; for the customer &amp; wrote them a how-to so it never happens again.",
 	})
 
 	before := len(h.Slack.Views())
@@ -39,7 +39,9 @@ func TestMessageShortcutPrefillsAndLinksBack(t *testing.T) {
 	if got := blocks[compose.BlockWho].Element.InitialUsers; len(got) != 1 || got[0] != apptest.Bob {
 		t.Errorf("who prefilled with %v, want [%s]", got, apptest.Bob)
 	}
-	wantText := "On it: fixed the <import> for the customer & wrote them a how-to so it never happens again."
+	// The form is plain text: a mention reads as the person's name there,
+	// not as Slack's raw <@U…> (her display name, as Slack shows it).
+	wantText := "On it with @carol: fixed the <import> for the customer & wrote them a how-to so it never happens again."
 	if got := blocks[compose.BlockWhat].Element.InitialValue; got != wantText {
 		t.Errorf("what prefilled with %q, want %q", got, wantText)
 	}
