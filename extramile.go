@@ -365,6 +365,64 @@ type Setting struct {
 	UpdatedAt  time.Time
 }
 
+// SubjectKind says what a run in the run ledger is about: one channel's
+// post, one person's DM, or the workspace as a whole.
+type SubjectKind string
+
+// The kinds of run subject.
+const (
+	// SubjectChannel is a scheduled post in one channel (its ID: C…, G…).
+	SubjectChannel SubjectKind = "channel"
+	// SubjectPerson is a DM to one person (their user ID: U…, W…).
+	SubjectPerson SubjectKind = "person"
+	// SubjectWorkspace is a run over the whole workspace (a kudos summary
+	// run, whose people each have their own person run).
+	SubjectWorkspace SubjectKind = "workspace"
+)
+
+// Valid reports whether k is one of the known kinds.
+func (k SubjectKind) Valid() bool {
+	return k == SubjectChannel || k == SubjectPerson || k == SubjectWorkspace
+}
+
+// RunSubject is what one run of a job is for: the run ledger holds each
+// scheduled run once per job, subject and scheduled time.
+type RunSubject struct {
+	Kind SubjectKind
+	// ID is the channel's or the person's Slack ID; empty for the workspace.
+	ID string
+}
+
+// ChannelRun is the subject of a job's post in channel.
+func ChannelRun(channel string) RunSubject { return RunSubject{Kind: SubjectChannel, ID: channel} }
+
+// PersonRun is the subject of a job's DM to user.
+func PersonRun(user string) RunSubject { return RunSubject{Kind: SubjectPerson, ID: user} }
+
+// WorkspaceRun is the subject of a job's run over the whole workspace.
+func WorkspaceRun() RunSubject { return RunSubject{Kind: SubjectWorkspace} }
+
+// Validate returns an EINVALID error unless s is a known kind with an ID
+// (a channel or a person) or without one (the workspace).
+func (s RunSubject) Validate() error {
+	switch {
+	case !s.Kind.Valid():
+		return Errorf(EINVALID, "Unknown run subject kind %q.", s.Kind)
+	case (s.Kind == SubjectWorkspace) != (s.ID == ""):
+		return Errorf(EINVALID, "A %s run subject cannot have the ID %q.", s.Kind, s.ID)
+	}
+	return nil
+}
+
+// String names the subject for people and logs: "channel C123",
+// "person U123", "workspace".
+func (s RunSubject) String() string {
+	if s.Kind == SubjectWorkspace || s.ID == "" {
+		return string(s.Kind)
+	}
+	return string(s.Kind) + " " + s.ID
+}
+
 // RunClaim is what the run ledger says to a process claiming a scheduled
 // run (the post of one job in one channel, for one firing).
 type RunClaim struct {

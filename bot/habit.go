@@ -22,7 +22,7 @@ import (
 // JobNudge is the weekly habit's job (scheduler and run ledger name). It
 // runs every NudgeEvery and DMs each person whose own week's nudge time has
 // passed; each person's nudge of a week is claimed in the run ledger under
-// (JobNudge, user ID, NudgeWeekKey(week)), so it is sent once whatever the
+// (JobNudge, PersonRun(user), NudgeWeekKey(week)), so it is sent once whatever the
 // restarts, catch-ups and processes.
 const JobNudge = "nudge"
 
@@ -177,7 +177,7 @@ func (b *Bot) nudge(ctx, postCtx context.Context, id string, now time.Time, skip
 		return nil
 	}
 	key := NudgeWeekKey(week)
-	claim, err := b.store.ClaimRun(ctx, JobNudge, id, key, b.owner, runLeaseTTL)
+	claim, err := b.store.ClaimRun(ctx, JobNudge, extramile.PersonRun(id), key, b.owner, runLeaseTTL)
 	if err != nil || !claim.Claimed {
 		return err
 	}
@@ -192,7 +192,7 @@ func (b *Bot) nudge(ctx, postCtx context.Context, id string, now time.Time, skip
 			err = nil
 		}
 	}
-	if ferr := b.store.FinishRun(context.WithoutCancel(ctx), JobNudge, id, key, err); ferr != nil {
+	if ferr := b.store.FinishRun(context.WithoutCancel(ctx), JobNudge, extramile.PersonRun(id), key, err); ferr != nil {
 		err = errors.Join(err, ferr)
 	}
 	return err

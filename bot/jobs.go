@@ -33,12 +33,6 @@ const digestTopN = 5
 // post takes seconds (runAttempts tries, slack-go's 429 waits included).
 const runLeaseTTL = 10 * time.Minute
 
-// kudosRun is the run ledger's "channel" for a kudos summary run as a whole
-// (each person's DM has its own entry, keyed by their user ID): the latest
-// done run starts the next run's window, so each kudos is summarized once
-// whatever the schedule.
-const kudosRun = "*"
-
 // PromptJob posts the weekly prompt in every channel that gets scheduled posts.
 func (b *Bot) PromptJob(ctx context.Context, scheduledAt time.Time) error {
 	return b.fanOut(ctx, JobPrompt, scheduledAt, func(ctx context.Context, channel string) (compose.Message, error) {
@@ -67,7 +61,7 @@ func promptFor(scheduledAt time.Time, loc *time.Location, lastWeek int) compose.
 // RoundupJob thanks everyone recognized since the channel's last roundup.
 func (b *Bot) RoundupJob(ctx context.Context, scheduledAt time.Time) error {
 	return b.fanOut(ctx, JobRoundup, scheduledAt, func(ctx context.Context, channel string) (compose.Message, error) {
-		last, err := b.store.LastRun(ctx, JobRoundup, channel)
+		last, err := b.store.LastRun(ctx, JobRoundup, extramile.ChannelRun(channel))
 		if err != nil {
 			return compose.Message{}, err
 		}
@@ -111,12 +105,14 @@ func (b *Bot) DigestJob(ctx context.Context, scheduledAt time.Time) error {
 
 // KudosDMJob sends each person who received kudos since the previous run
 // (a day back for the first run, at most a week back after a pause) one
-// summary DM, unless they asked for quiet. Each person's DM is claimed in the
-// run ledger, so a restart, a catch-up or a second process never sends it
-// twice.
+// summary DM, unless they asked for quiet. The run as a whole is the run
+// ledger's workspace run: its latest done run starts the next run's window,
+// so each kudos is summarized once whatever the schedule. Each person's DM is
+// their own person run, so a restart, a catch-up or a second process never
+// sends it twice.
 func (b *Bot) KudosDMJob(ctx context.Context, scheduledAt time.Time) error {
 	b.pruneOnce(ctx) // daily housekeeping rides on the daily job
-	last, err := b.store.LastRun(ctx, JobKudosDM, kudosRun)
+	last, err := b.store.LastRun(ctx, JobKudosDM, extramile.WorkspaceRun())
 	if err != nil {
 		return err
 	}
@@ -124,7 +120,7 @@ func (b *Bot) KudosDMJob(ctx context.Context, scheduledAt time.Time) error {
 	if !ok {
 		return nil // this run (or a later one) is done already
 	}
-	claim, err := b.store.ClaimRun(ctx, JobKudosDM, kudosRun, scheduledAt, b.owner, runLeaseTTL)
+	claim, err := b.store.ClaimRun(ctx, JobKudosDM, extramile.WorkspaceRun(), scheduledAt, b.owner, runLeaseTTL)
 	if err != nil {
 		return err
 	}
@@ -144,7 +140,7 @@ func (b *Bot) KudosDMJob(ctx context.Context, scheduledAt time.Time) error {
 		if err != nil && runErr == nil && !errors.Is(err, errSummaryFailed) {
 			runErr = err
 		}
-		if ferr := b.store.FinishRun(context.WithoutCancel(ctx), JobKudosDM, kudosRun, scheduledAt, runErr); ferr != nil {
+		if ferr := b.store.FinishRun(context.WithoutCancel(ctx), JobKudosDM, extramile.WorkspaceRun(), scheduledAt, runErr); ferr != nil {
 			err = errors.Join(err, ferr)
 		}
 	}
@@ -179,7 +175,7 @@ func (b *Bot) sendKudosSummaries(ctx context.Context, receivers []string, from, 
 			}
 			continue
 		}
-		claim, err := b.store.ClaimRun(ctx, JobKudosDM, user, to, b.owner, runLeaseTTL)
+		claim, err := b.store.ClaimRun(ctx, JobKudosDM, extramile.PersonRun(user), to, b.owner, runLeaseTTL)
 		if err != nil || !claim.Claimed {
 			if err != nil {
 				errs = append(errs, err)
@@ -188,12 +184,12 @@ func (b *Bot) sendKudosSummaries(ctx context.Context, receivers []string, from, 
 		}
 		kudos, err := b.store.KudosReceived(ctx, user, userFrom, to)
 		if err == nil && len(kudos) > 0 {
-			if _, err = b.postRun(ctx, postCtx, JobKudosDM, user, to, claim.PostStarted, compose.KudosSummaryDM(kudos)); err != nil && ctx.Err() == nil {
+			if _, err = b.postRun(ctx, postCtx, JobKudosDM, extramile.PersonRun(user), to, claim.PostStarted, compose.KudosSummaryDM(kudos)); err != nil && ctx.Err() == nil {
 				b.log.Warn("kudos summary not sent", "user", user, "error", err)
 				err = fmt.Errorf("%w to %s: %w", errSummaryFailed, user, err)
 			}
 		}
-		if ferr := b.store.FinishRun(context.WithoutCancel(ctx), JobKudosDM, user, to, err); ferr != nil {
+		if ferr := b.store.FinishRun(context.WithoutCancel(ctx), JobKudosDM, extramile.PersonRun(user), to, err); ferr != nil {
 			errs = append(errs, ferr)
 		}
 		if err != nil {
@@ -207,7 +203,7 @@ func (b *Bot) sendKudosSummaries(ctx context.Context, receivers []string, from, 
 // after their last summary in the run ledger); ok is false when they already
 // had a summary today.
 func (b *Bot) kudosWindow(ctx context.Context, user string, from, to time.Time) (time.Time, bool, error) {
-	last, err := b.store.LastRun(ctx, JobKudosDM, user)
+	last, err := b.store.LastRun(ctx, JobKudosDM, extramile.PersonRun(user))
 	if err != nil {
 		return time.Time{}, false, err
 	}
@@ -270,7 +266,7 @@ func (b *Bot) fanOutThen(ctx context.Context, job string, scheduledAt time.Time,
 			errs = append(errs, fmt.Errorf("%s stopped before %s: %w", job, ch, ctx.Err()))
 			break
 		}
-		claim, err := b.store.ClaimRun(ctx, job, ch, scheduledAt, b.owner, runLeaseTTL)
+		claim, err := b.store.ClaimRun(ctx, job, extramile.ChannelRun(ch), scheduledAt, b.owner, runLeaseTTL)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -285,9 +281,9 @@ func (b *Bot) fanOutThen(ctx context.Context, job string, scheduledAt time.Time,
 		var ts string
 		msg, err := build(ctx, ch)
 		if err == nil {
-			ts, err = b.postRun(ctx, postCtx, job, ch, scheduledAt, claim.PostStarted, msg)
+			ts, err = b.postRun(ctx, postCtx, job, extramile.ChannelRun(ch), scheduledAt, claim.PostStarted, msg)
 		}
-		if ferr := b.store.FinishRun(context.WithoutCancel(ctx), job, ch, scheduledAt, err); ferr != nil {
+		if ferr := b.store.FinishRun(context.WithoutCancel(ctx), job, extramile.ChannelRun(ch), scheduledAt, err); ferr != nil {
 			errs = append(errs, ferr)
 		}
 		reason := b.channelRefusal(ch, err)
@@ -311,18 +307,21 @@ func (b *Bot) fanOutThen(ctx context.Context, job string, scheduledAt time.Time,
 
 // postRun makes the post of a claimed run exactly once, in its turn (the
 // pacer, until ctx ends), with postCtx for the calls, and returns its ts:
-// to is a channel (joined first when the bot is not in it) or a user ID (a
-// DM). The ledger learns first that the post may go out; lookFrom, when
+// to is the run's channel (joined first when the bot is not in it) or
+// person (a DM). The ledger learns first that the post may go out; lookFrom, when
 // set, is when an earlier claim's post may have gone out: it is looked for
 // first.
-func (b *Bot) postRun(ctx, postCtx context.Context, job, to string, scheduledAt, lookFrom time.Time, m compose.Message) (string, error) {
+func (b *Bot) postRun(ctx, postCtx context.Context, job string, to extramile.RunSubject, scheduledAt, lookFrom time.Time, m compose.Message) (string, error) {
+	if to.Kind != extramile.SubjectChannel && to.Kind != extramile.SubjectPerson {
+		return "", fmt.Errorf("%s: no post can go to the %s", job, to)
+	}
 	if _, err := b.store.MarkRunPosting(ctx, job, to, scheduledAt); err != nil {
 		return "", err
 	}
 	if !b.pacer.wait(ctx, b.pace) {
 		return "", ctx.Err()
 	}
-	p := &post{to: to, msg: m, tag: runTag(job, to, scheduledAt), join: !isUser(to)}
+	p := &post{to: to.ID, msg: m, tag: runTag(job, to.ID, scheduledAt), join: to.Kind == extramile.SubjectChannel}
 	if !lookFrom.IsZero() {
 		p.since, p.look = lookFrom, true
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 	"time"
+
+	"github.com/extramile/extramile"
 )
 
 // ledgerFake is a Store whose run ledger and once-only keys are recorded in
@@ -14,7 +16,7 @@ type ledgerFake struct {
 	prunedBefore time.Time
 }
 
-func (f *ledgerFake) LastRun(context.Context, string, string) (time.Time, error) {
+func (f *ledgerFake) LastRun(context.Context, string, extramile.RunSubject) (time.Time, error) {
 	return f.lastRun, nil
 }
 

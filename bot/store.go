@@ -85,10 +85,10 @@ type Ledger interface {
 	Once(ctx context.Context, key string) (bool, error)
 	ForgetOnce(ctx context.Context, key string) error
 	PruneOnce(ctx context.Context, before time.Time) (int, error)
-	ClaimRun(ctx context.Context, job, channel string, scheduledAt time.Time, owner string, ttl time.Duration) (extramile.RunClaim, error)
-	MarkRunPosting(ctx context.Context, job, channel string, scheduledAt time.Time) (time.Time, error)
-	FinishRun(ctx context.Context, job, channel string, scheduledAt time.Time, runErr error) error
-	LastRun(ctx context.Context, job, channel string) (time.Time, error)
+	ClaimRun(ctx context.Context, job string, subject extramile.RunSubject, scheduledAt time.Time, owner string, ttl time.Duration) (extramile.RunClaim, error)
+	MarkRunPosting(ctx context.Context, job string, subject extramile.RunSubject, scheduledAt time.Time) (time.Time, error)
+	FinishRun(ctx context.Context, job string, subject extramile.RunSubject, scheduledAt time.Time, runErr error) error
+	LastRun(ctx context.Context, job string, subject extramile.RunSubject) (time.Time, error)
 }
 
 // Preferences are what people and admins chose: quiet, subscriptions and

@@ -32,7 +32,8 @@ func copyFixture(tb testing.TB, name string) string {
 // the first version (testdata/v0001.db: stories 1 to 4 with their people,
 // kudos on a shoutout and elsewhere, a private story, ledgers; story 5 was
 // deleted, and once-only keys still name it): every row is kept as it was,
-// counts agree, and the next story gets an ID no key or button has seen.
+// the run ledger's row has its channel as subject, counts agree, and the
+// next story gets an ID no key or button has seen.
 func TestMigrationKeepsEveryRowAndNeverReusesAnID(t *testing.T) {
 	ctx := context.Background()
 	db := mustOpenPath(t, copyFixture(t, "v0001.db"))
@@ -70,6 +71,12 @@ func TestMigrationKeepsEveryRowAndNeverReusesAnID(t *testing.T) {
 		if w, ok := want[tl.User]; ok && tl != w {
 			t.Errorf("tally after the migration: %+v, want %+v", tl, w)
 		}
+	}
+
+	// The run ledger's one run, the roundup in #general, is that channel's
+	// run (migration 0009; every shape of row: TestMigrationBackfillsRunSubjects).
+	if last, err := db.LastRun(ctx, "roundup", extramile.ChannelRun("CGENERAL")); err != nil || !last.Equal(fromNanos(1793613600000000000)) {
+		t.Errorf("last roundup in CGENERAL after the migration: %v, %v", last, err)
 	}
 
 	s := mustCreateStory(t, db, t0, extramile.Story{Author: "UALICE", Recognized: []string{"UBOB"}})

@@ -147,64 +147,93 @@ func TestSubscriptions(t *testing.T) {
 
 func TestRunLedger(t *testing.T) {
 	ctx := context.Background()
+	c1 := extramile.ChannelRun("C1")
 	path := t.TempDir() + "/runs.db"
 	a, b := mustOpenPath(t, path), mustOpenPath(t, path) // two processes
 	week1 := time.Date(2025, 3, 10, 9, 0, 0, 0, time.UTC)
 	week2 := week1.AddDate(0, 0, 7)
 
 	owners := map[*DB]string{a: "host/1/a", b: "host/2/b"}
-	claim := func(db *DB, job, channel string, at time.Time, want bool) {
+	claim := func(db *DB, job string, subject extramile.RunSubject, at time.Time, want bool) {
 		t.Helper()
-		got, err := db.ClaimRun(ctx, job, channel, at, owners[db], time.Hour)
+		got, err := db.ClaimRun(ctx, job, subject, at, owners[db], time.Hour)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if got.Claimed != want {
-			t.Errorf("claim %s %s %v: got %v, want %v", job, channel, at, got.Claimed, want)
+			t.Errorf("claim %s %s %v: got %v, want %v", job, subject, at, got.Claimed, want)
 		}
 	}
-	last := func(job, channel string, want time.Time) {
+	last := func(job string, subject extramile.RunSubject, want time.Time) {
 		t.Helper()
-		got, err := b.LastRun(ctx, job, channel)
+		got, err := b.LastRun(ctx, job, subject)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !got.Equal(want) {
-			t.Errorf("last run %s %s: got %v, want %v", job, channel, got, want)
+			t.Errorf("last run %s %s: got %v, want %v", job, subject, got, want)
 		}
 	}
 
-	last("prompt", "C1", time.Time{})
-	claim(a, "prompt", "C1", week1, true)
-	claim(a, "prompt", "C1", week1, false) // running here
-	claim(b, "prompt", "C1", week1, false) // running elsewhere
-	claim(b, "prompt", "C2", week1, true)  // another channel
-	claim(b, "roundup", "C1", week1, true) // another job
-	last("prompt", "C1", time.Time{})      // running is not done
+	last("prompt", c1, time.Time{})
+	claim(a, "prompt", c1, week1, true)
+	claim(a, "prompt", c1, week1, false)                        // running here
+	claim(b, "prompt", c1, week1, false)                        // running elsewhere
+	claim(b, "prompt", extramile.ChannelRun("C2"), week1, true) // another channel
+	claim(b, "roundup", c1, week1, true)                        // another job
+	last("prompt", c1, time.Time{})                             // running is not done
 
-	if err := a.FinishRun(ctx, "prompt", "C1", week1, nil); err != nil {
+	if err := a.FinishRun(ctx, "prompt", c1, week1, nil); err != nil {
 		t.Fatal(err)
 	}
-	claim(b, "prompt", "C1", week1, false) // done
-	last("prompt", "C1", week1)
+	claim(b, "prompt", c1, week1, false) // done
+	last("prompt", c1, week1)
 
-	claim(a, "prompt", "C1", week2, true)
-	if err := a.FinishRun(ctx, "prompt", "C1", week2, errors.New("slack: channel_not_found")); err != nil {
+	claim(a, "prompt", c1, week2, true)
+	if err := a.FinishRun(ctx, "prompt", c1, week2, errors.New("slack: channel_not_found")); err != nil {
 		t.Fatal(err)
 	}
-	last("prompt", "C1", week1)           // failed is not done
-	claim(b, "prompt", "C1", week2, true) // take over a failed run
-	claim(a, "prompt", "C1", week2, false)
-	if err := b.FinishRun(ctx, "prompt", "C1", week2, nil); err != nil {
+	last("prompt", c1, week1)           // failed is not done
+	claim(b, "prompt", c1, week2, true) // take over a failed run
+	claim(a, "prompt", c1, week2, false)
+	if err := b.FinishRun(ctx, "prompt", c1, week2, nil); err != nil {
 		t.Fatal(err)
 	}
-	last("prompt", "C1", week2)
+	last("prompt", c1, week2)
 
-	wantCode(t, a.FinishRun(ctx, "digest", "C1", week1, nil), extramile.ENOTFOUND)
+	wantCode(t, a.FinishRun(ctx, "digest", c1, week1, nil), extramile.ENOTFOUND)
+
+	// The subject is a kind and an ID: the workspace's run of a job and each
+	// person's are runs of their own.
+	ws, alice := extramile.WorkspaceRun(), extramile.PersonRun("UALICE")
+	claim(a, "kudos_dm", ws, week1, true)
+	claim(b, "kudos_dm", alice, week1, true)
+	claim(b, "kudos_dm", extramile.PersonRun("WBOB"), week1, true)
+	claim(b, "kudos_dm", ws, week1, false)
+	if err := a.FinishRun(ctx, "kudos_dm", ws, week1, nil); err != nil {
+		t.Fatal(err)
+	}
+	last("kudos_dm", ws, week1)
+	last("kudos_dm", alice, time.Time{}) // still running
+	if err := b.FinishRun(ctx, "kudos_dm", alice, week1, nil); err != nil {
+		t.Fatal(err)
+	}
+	last("kudos_dm", alice, week1)
+	last("kudos_dm", extramile.ChannelRun("UALICE"), time.Time{})
+
+	// A subject that names nothing is refused before it reaches the table.
+	for _, bad := range []extramile.RunSubject{{}, extramile.ChannelRun(""), extramile.PersonRun(""),
+		{Kind: extramile.SubjectWorkspace, ID: "*"}, {Kind: "team", ID: "T1"}} {
+		_, err := a.ClaimRun(ctx, "prompt", bad, week1, owners[a], time.Hour)
+		wantCode(t, err, extramile.EINVALID)
+		_, err = a.LastRun(ctx, "prompt", bad)
+		wantCode(t, err, extramile.EINVALID)
+	}
 }
 
 func TestClaimRun_Race(t *testing.T) {
 	ctx := context.Background()
+	c1 := extramile.ChannelRun("C1")
 	path := t.TempDir() + "/runs.db"
 	dbs := []*DB{mustOpenPath(t, path), mustOpenPath(t, path)}
 	at := time.Date(2025, 3, 10, 9, 0, 0, 0, time.UTC)
@@ -217,7 +246,7 @@ func TestClaimRun_Race(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			c, err := dbs[i%2].ClaimRun(ctx, "digest", "C1", at, fmt.Sprint("host/", i), time.Hour)
+			c, err := dbs[i%2].ClaimRun(ctx, "digest", c1, at, fmt.Sprint("host/", i), time.Hour)
 			if err != nil {
 				t.Error(err)
 				return
@@ -240,12 +269,13 @@ func TestClaimRun_Race(t *testing.T) {
 // taking it over learns when a post of it first went out.
 func TestRunTakeover(t *testing.T) {
 	ctx := context.Background()
+	c1 := extramile.ChannelRun("C1")
 	db := MustOpenDB(t)
 	setClock(db, t0)
 	at := time.Date(2025, 3, 10, 9, 0, 0, 0, time.UTC)
 	claim := func(owner string) extramile.RunClaim {
 		t.Helper()
-		c, err := db.ClaimRun(ctx, "prompt", "C1", at, owner, time.Minute)
+		c, err := db.ClaimRun(ctx, "prompt", c1, at, owner, time.Minute)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -255,12 +285,12 @@ func TestRunTakeover(t *testing.T) {
 		t.Fatalf("first claim: %+v", c)
 	}
 	setClock(db, t0.Add(time.Second))
-	first, err := db.MarkRunPosting(ctx, "prompt", "C1", at)
+	first, err := db.MarkRunPosting(ctx, "prompt", c1, at)
 	if err != nil || !first.Equal(t0.Add(time.Second)) {
 		t.Fatalf("mark posting: %v, %v", first, err)
 	}
 	setClock(db, t0.Add(2*time.Second))
-	if again, err := db.MarkRunPosting(ctx, "prompt", "C1", at); err != nil || !again.Equal(first) {
+	if again, err := db.MarkRunPosting(ctx, "prompt", c1, at); err != nil || !again.Equal(first) {
 		t.Errorf("mark posting again: got %v, %v; want the first time %v", again, err, first)
 	}
 	if c := claim("alive"); c.Claimed {
@@ -277,7 +307,7 @@ func TestRunTakeover(t *testing.T) {
 	if !c.Claimed || !c.PostStarted.Equal(first) {
 		t.Fatalf("takeover: %+v, want claimed with the post started at %v", c, first)
 	}
-	if err := db.FinishRun(ctx, "prompt", "C1", at, nil); err != nil {
+	if err := db.FinishRun(ctx, "prompt", c1, at, nil); err != nil {
 		t.Fatal(err)
 	}
 	if holders, _ := db.LeaseHolders(ctx); len(holders) != 0 {
@@ -286,13 +316,13 @@ func TestRunTakeover(t *testing.T) {
 
 	// A lease that runs out is taken over without BreakLeases.
 	week2 := at.AddDate(0, 0, 7)
-	if c, _ := db.ClaimRun(ctx, "prompt", "C1", week2, "dead", time.Minute); !c.Claimed {
+	if c, _ := db.ClaimRun(ctx, "prompt", c1, week2, "dead", time.Minute); !c.Claimed {
 		t.Fatal("claim week 2")
 	}
 	setClock(db, t0.Add(time.Hour))
-	if c, _ := db.ClaimRun(ctx, "prompt", "C1", week2, "alive", time.Minute); !c.Claimed || !c.PostStarted.IsZero() {
+	if c, _ := db.ClaimRun(ctx, "prompt", c1, week2, "alive", time.Minute); !c.Claimed || !c.PostStarted.IsZero() {
 		t.Errorf("takeover after the lease ran out: %+v, want claimed, nothing posted yet", c)
 	}
-	_, err = db.MarkRunPosting(ctx, "prompt", "C9", week2)
+	_, err = db.MarkRunPosting(ctx, "prompt", extramile.ChannelRun("C9"), week2)
 	wantCode(t, err, extramile.ENOTFOUND)
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/extramile/extramile"
 	"github.com/extramile/extramile/bot"
 	"github.com/extramile/extramile/internal/apptest"
 	"github.com/extramile/extramile/internal/config"
@@ -60,7 +61,7 @@ func promptDone(h *apptest.Harness, channel string) bool {
 		h.T.Fatalf("open database: %v", err)
 	}
 	defer db.Close()
-	last, err := db.LastRun(ctx, bot.JobPrompt, channel)
+	last, err := db.LastRun(ctx, bot.JobPrompt, extramile.ChannelRun(channel))
 	if err != nil {
 		h.T.Fatalf("last run: %v", err)
 	}
