@@ -321,7 +321,7 @@ func (b *Bot) postRun(ctx, postCtx context.Context, job string, to extramile.Run
 	if !b.pacer.wait(ctx, b.pace) {
 		return "", ctx.Err()
 	}
-	p := &post{to: to.ID, msg: m, tag: runTag(job, to.ID, scheduledAt), join: to.Kind == extramile.SubjectChannel}
+	p := &post{to: to.ID, msg: m, tag: runTag(job, to, scheduledAt), join: to.Kind == extramile.SubjectChannel}
 	if !lookFrom.IsZero() {
 		p.since, p.look = lookFrom, true
 	}

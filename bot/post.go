@@ -24,6 +24,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/extramile/extramile"
 	"github.com/extramile/extramile/bot/compose"
 )
 
@@ -391,10 +392,12 @@ func shoutoutTag(id int64) postTag {
 	return postTag{eventShoutout, map[string]string{"story_id": strconv.FormatInt(id, 10)}}
 }
 
-// runTag is the tag of the post of a scheduled run in channel (a user ID
-// for a kudos summary DM).
-func runTag(job, channel string, scheduledAt time.Time) postTag {
-	return postTag{eventRun, map[string]string{"job": job, "channel": channel, "scheduled_at": scheduledAt.UTC().Format(time.RFC3339Nano)}}
+// runTag is the tag of the post of a scheduled run to its subject (a
+// channel, or a person for a DM). The metadata key stays "channel" for both,
+// as posts made before the ledger had subject kinds were tagged: a run taken
+// over across an upgrade still finds its post.
+func runTag(job string, to extramile.RunSubject, scheduledAt time.Time) postTag {
+	return postTag{eventRun, map[string]string{"job": job, "channel": to.ID, "scheduled_at": scheduledAt.UTC().Format(time.RFC3339Nano)}}
 }
 
 // dmTag is the tag of the DM sent once for key.

@@ -168,14 +168,22 @@ func TestRetryHandlersSparePosts(t *testing.T) {
 // (JSON numbers included), and no other.
 func TestPostTagMatches(t *testing.T) {
 	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	tag := runTag(JobPrompt, "C1", at)
+	c1 := extramile.ChannelRun("C1")
+	tag := runTag(JobPrompt, c1, at)
 	if !tag.matches(tag.metadata()) {
 		t.Error("a tag does not match its own metadata")
 	}
-	for _, other := range []postTag{runTag(JobPrompt, "C2", at), runTag(JobRoundup, "C1", at), runTag(JobPrompt, "C1", at.Add(time.Hour)), shoutoutTag(1)} {
+	for _, other := range []postTag{runTag(JobPrompt, extramile.ChannelRun("C2"), at), runTag(JobRoundup, c1, at), runTag(JobPrompt, c1, at.Add(time.Hour)), shoutoutTag(1)} {
 		if tag.matches(other.metadata()) {
 			t.Errorf("%v matches %v", tag, other)
 		}
+	}
+	// A DM's run is tagged as before subjects had kinds (key "channel"), so
+	// a run taken over across an upgrade finds a post the older version made.
+	dm := runTag(JobKudosDM, extramile.PersonRun("U1"), at)
+	old := slack.SlackMetadata{EventType: eventRun, EventPayload: map[string]any{"job": JobKudosDM, "channel": "U1", "scheduled_at": "2026-03-02T09:00:00Z"}}
+	if !dm.matches(old) {
+		t.Errorf("%v does not match the metadata of an older version's post %v", dm, old)
 	}
 	fromJSON := slack.SlackMetadata{EventType: eventShoutout, EventPayload: map[string]any{"story_id": float64(42)}}
 	if !shoutoutTag(42).matches(fromJSON) || shoutoutTag(4).matches(fromJSON) {
