@@ -22,8 +22,8 @@ import (
 // JobNudge is the weekly habit's job (scheduler and run ledger name). It
 // runs every NudgeEvery and DMs each person whose own week's nudge time has
 // passed; each person's nudge of a week is claimed in the run ledger under
-// (JobNudge, PersonRun(user), NudgeWeekKey(week)), so it is sent once whatever the
-// restarts, catch-ups and processes.
+// (JobNudge, PersonRun(user), NudgeWeekKey(week)), so it is sent once
+// whatever the restarts, catch-ups and processes.
 const JobNudge = "nudge"
 
 // NudgeEvery is how often the nudge job looks for people whose time came.
