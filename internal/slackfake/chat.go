@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/extramile/extramile/internal/blockkit"
 )
 
 // Message is a message the fake holds: posted by the bot through chat.postMessage or
@@ -177,8 +179,8 @@ func messageContent(p map[string][]string, needSome bool) (json.RawMessage, obj)
 		return nil, nil
 	}
 	raw := json.RawMessage(blocks)
-	if problems := checkBlocks(raw, maxMessageBlocks, "/blocks"); len(problems) > 0 {
-		return nil, apiError("invalid_blocks", problems...)
+	if problems := blockkit.Blocks(raw, blockkit.MaxMessageBlocks, "/blocks", blockkit.Lenient); len(problems) > 0 {
+		return nil, apiError("invalid_blocks", blockkit.Strings(problems)...)
 	}
 	return raw, nil
 }

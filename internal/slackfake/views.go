@@ -5,10 +5,9 @@ import (
 	"fmt"
 	"net/url"
 	"time"
-)
 
-// maxViewBytes is the size views.* refuse with view_too_large.
-const maxViewBytes = 250 << 10
+	"github.com/extramile/extramile/internal/blockkit"
+)
 
 // maxViewStack is how many modals Slack stacks (views.push past it: push_limit_reached).
 const maxViewStack = 3
@@ -91,35 +90,16 @@ func viewFields(req *request, wantType string) (map[string]json.RawMessage, obj)
 	if raw == "" {
 		return nil, apiError("invalid_arguments", "[ERROR] missing required field: view [json-pointer:/view]")
 	}
-	if len(raw) > maxViewBytes {
+	if len(raw) > blockkit.MaxViewJSONBytes {
 		return nil, apiError("view_too_large")
 	}
 	var f map[string]json.RawMessage
 	if err := json.Unmarshal([]byte(raw), &f); err != nil {
 		return nil, apiError("invalid_arguments", "[ERROR] view must be a JSON object [json-pointer:/view]")
 	}
-	c := &checker{}
-	if typ := str(f["type"]); typ != wantType {
-		c.errf("/view/type", "must be %q, not %q", wantType, typ)
-	}
-	if f["blocks"] == nil {
-		c.errf("/view/blocks", "missing required field: blocks")
-	} else {
-		c.problems = append(c.problems, checkBlocks(f["blocks"], maxViewBlocks, "/view/blocks")...)
-	}
-	if wantType == "modal" {
-		if f["title"] == nil {
-			c.errf("/view/title", "missing required field: title")
-		}
-		for _, k := range []string{"title", "submit", "close"} {
-			c.text("/view/"+k, f[k], maxViewTitle)
-		}
-	}
-	c.maxLen("/view/private_metadata", str(f["private_metadata"]), maxMetadata)
-	c.maxLen("/view/callback_id", str(f["callback_id"]), maxID)
-	c.maxLen("/view/external_id", str(f["external_id"]), maxID)
-	if len(c.problems) > 0 {
-		return nil, apiError("invalid_arguments", c.problems...)
+	problems := blockkit.View(f, wantType, "/view", blockkit.Lenient)
+	if len(problems) > 0 {
+		return nil, apiError("invalid_arguments", blockkit.Strings(problems)...)
 	}
 	return f, nil
 }

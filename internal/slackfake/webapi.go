@@ -311,3 +311,10 @@ func (s *Server) WaitCalls(ctx context.Context, method string, n int) ([]Call, e
 	}
 	return got, nil
 }
+
+// str reads a JSON string ("" for anything else).
+func str(raw json.RawMessage) string {
+	var s string
+	_ = json.Unmarshal(raw, &s)
+	return s
+}
