@@ -122,20 +122,7 @@ func TestBlocks(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := Strings(Blocks(j(tt.blocks), tt.max, "/blocks", tt.mode))
-			if tt.want == "" {
-				if len(got) != 0 {
-					t.Errorf("Blocks: %q, want none", got)
-				}
-				return
-			}
-			found := false
-			for _, p := range got {
-				found = found || p == tt.want
-			}
-			if !found {
-				t.Errorf("Blocks: %q, want %q among them", got, tt.want)
-			}
+			wantProblem(t, "Blocks", Blocks(j(tt.blocks), tt.max, "/blocks", tt.mode), tt.want)
 		})
 	}
 }
@@ -176,20 +163,21 @@ func TestView(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := Strings(View(tt.view, tt.wantTy, "/view", Lenient))
-			if tt.want == "" {
-				if len(got) != 0 {
-					t.Errorf("View: %q, want none", got)
-				}
-				return
-			}
-			found := false
-			for _, p := range got {
-				found = found || p == tt.want
-			}
-			if !found {
-				t.Errorf("View: %q, want %q among them", got, tt.want)
-			}
+			wantProblem(t, "View", View(tt.view, tt.wantTy, "/view", Lenient), tt.want)
 		})
+	}
+}
+
+// wantProblem fails t unless problems are none (want "") or hold want.
+func wantProblem(t *testing.T, what string, problems []Problem, want string) {
+	t.Helper()
+	got := Strings(problems)
+	for _, p := range got {
+		if p == want {
+			return
+		}
+	}
+	if want != "" || len(got) != 0 {
+		t.Errorf("%s: %q, want %q", what, got, want)
 	}
 }

@@ -155,6 +155,19 @@ func (s *Server) viewJSON(v *storedView, values any) obj {
 	return o
 }
 
+// triggeredModal uses the trigger_id of a views.open or views.push whose modal is fields, once
+// the external_id is known to be free. s.mu must be held.
+func (s *Server) triggeredModal(req *request, fields map[string]json.RawMessage) (*trigger, obj) {
+	t, code := s.useTrigger(req.params.Get("trigger_id"))
+	if code != "" {
+		return nil, apiError(code)
+	}
+	if bad := s.externalIDFree(fields, ""); bad != nil {
+		return nil, bad
+	}
+	return t, nil
+}
+
 // viewsOpen opens a modal for the user behind a trigger_id.
 func (s *Server) viewsOpen(req *request) obj {
 	fields, bad := viewFields(req, "modal")
@@ -163,11 +176,8 @@ func (s *Server) viewsOpen(req *request) obj {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	t, code := s.useTrigger(req.params.Get("trigger_id"))
-	if code != "" {
-		return apiError(code)
-	}
-	if bad := s.externalIDFree(fields, ""); bad != nil {
+	t, bad := s.triggeredModal(req, fields)
+	if bad != nil {
 		return bad
 	}
 	return s.saveView(&storedView{View: View{UserID: t.user}}, fields)
@@ -181,11 +191,8 @@ func (s *Server) viewsPush(req *request) obj {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	t, code := s.useTrigger(req.params.Get("trigger_id"))
-	if code != "" {
-		return apiError(code)
-	}
-	if bad := s.externalIDFree(fields, ""); bad != nil {
+	t, bad := s.triggeredModal(req, fields)
+	if bad != nil {
 		return bad
 	}
 	v := &storedView{View: View{UserID: t.user}}
