@@ -21,7 +21,7 @@ func kudosWhere(v SettingsView, loc *time.Location) string {
 		s = "Kudos count in *the channels I'm invited to*. To count them in another channel, invite me there: " + inviteHint + "."
 	}
 	if v.KudosWhereBy != "" && !v.KudosWhereAt.IsZero() {
-		s += " (Chosen by " + Mention(v.KudosWhereBy) + " on " + v.KudosWhereAt.In(loc).Format("2006-01-02") + ".)"
+		s += " (" + changedBy("Chosen", v.KudosWhereBy, v.KudosWhereAt, loc) + ".)"
 	}
 	switch {
 	case !v.KudosChannelsKnown:
@@ -29,14 +29,7 @@ func kudosWhere(v SettingsView, loc *time.Location) string {
 	case len(v.KudosChannels) == 0:
 		s += "\nI'm not in any channel yet, so no kudos count anywhere. Invite me to one: " + inviteHint + "."
 	default:
-		chs := make([]string, 0, min(len(v.KudosChannels), maxSettingsItems)+1)
-		for _, c := range v.KudosChannels[:min(len(v.KudosChannels), maxSettingsItems)] {
-			chs = append(chs, ChannelMention(c))
-		}
-		if k := len(v.KudosChannels) - maxSettingsItems; k > 0 {
-			chs = append(chs, plural(k, "more", "more"))
-		}
-		s += "\nI'm in " + joinAnd(chs) + "."
+		s += "\nI'm in " + channelList(v.KudosChannels) + "."
 	}
 	return s
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/extramile/extramile"
+	"github.com/extramile/extramile/internal/blockkit"
 )
 
 // ModalMetadata is what the story modal carries in its private_metadata.
@@ -45,8 +46,8 @@ func DecodeModalMetadata(s string) (ModalMetadata, error) {
 	if s == "" {
 		return m, nil
 	}
-	if len(s) > limitMetadata {
-		return ModalMetadata{}, fmt.Errorf("decode modal metadata: %d characters, max %d", len(s), limitMetadata)
+	if len(s) > blockkit.MaxMetadata {
+		return ModalMetadata{}, fmt.Errorf("decode modal metadata: %d characters, max %d", len(s), blockkit.MaxMetadata)
 	}
 	if err := json.Unmarshal([]byte(s), &m); err != nil {
 		return ModalMetadata{}, fmt.Errorf("decode modal metadata: %w", err)
@@ -187,9 +188,9 @@ func audienceInput(prefill *extramile.Story) *slack.InputBlock {
 
 func wayOption(w extramile.Way) *slack.OptionBlockObject {
 	return &slack.OptionBlockObject{
-		Text:        plain(Truncate(w.Title(), limitOptionText)),
+		Text:        plain(Truncate(w.Title(), blockkit.MaxOptionText)),
 		Value:       string(w),
-		Description: plain(Truncate("They "+w.Hint(), limitOptionDesc)),
+		Description: plain(Truncate("They "+w.Hint(), blockkit.MaxOptionDesc)),
 	}
 }
 

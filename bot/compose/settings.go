@@ -44,6 +44,30 @@ type JobInfo struct {
 // maxSettingsItems bounds the jobs and channels Settings lists.
 const maxSettingsItems = 40
 
+// changedBy says who changed a setting ("<verb> by @someone") and, when at
+// is set, on which day in loc (" on 2026-11-24"), for the settings' "who
+// changed it, when" notes.
+func changedBy(verb, user string, at time.Time, loc *time.Location) string {
+	s := verb + " by " + Mention(user)
+	if !at.IsZero() {
+		s += " on " + at.In(loc).Format("2006-01-02")
+	}
+	return s
+}
+
+// channelList names channels, at most maxSettingsItems of them, then how
+// many more: "#a, #b and 3 more".
+func channelList(ids []string) string {
+	chs := make([]string, 0, min(len(ids), maxSettingsItems)+1)
+	for _, c := range ids[:min(len(ids), maxSettingsItems)] {
+		chs = append(chs, ChannelMention(c))
+	}
+	if k := len(ids) - maxSettingsItems; k > 0 {
+		chs = append(chs, plural(k, "more", "more"))
+	}
+	return joinAnd(chs)
+}
+
 // Settings shows, ephemerally, what is scheduled where and when: each job
 // with its next run in Zone, the channels it posts in, the kudos emoji and
 // the daily limit; admins also see how to change things.
@@ -65,7 +89,7 @@ func Settings(v SettingsView) Message {
 		case j.EnvVar != "":
 			line += " (set by `" + escapeMax(strings.ReplaceAll(j.EnvVar, "`", ""), 60) + "` in the environment)"
 		case j.ChangedBy != "":
-			line += " (changed in Slack by " + Mention(j.ChangedBy) + ")"
+			line += " (" + changedBy("changed in Slack", j.ChangedBy, time.Time{}, loc) + ")"
 		default:
 			line += " (default)"
 		}
@@ -84,14 +108,7 @@ func Settings(v SettingsView) Message {
 		where = "*Where*\nNo channel is subscribed yet, so nothing scheduled is posted. " +
 			"Run `/extramile subscribe` in a channel to start the weekly prompt, the weekly thank-you roundup and the monthly digest there."
 	} else {
-		chs := make([]string, 0, len(v.Channels))
-		for _, c := range v.Channels[:min(len(v.Channels), maxSettingsItems)] {
-			chs = append(chs, ChannelMention(c))
-		}
-		if k := len(v.Channels) - maxSettingsItems; k > 0 {
-			chs = append(chs, plural(k, "more", "more"))
-		}
-		where = "*Where*\nScheduled posts go to " + joinAnd(chs) + "."
+		where = "*Where*\nScheduled posts go to " + channelList(v.Channels) + "."
 	}
 	blocks = append(blocks, section(where))
 

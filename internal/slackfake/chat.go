@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/extramile/extramile/internal/blockkit"
 )
 
 // Message is a message the fake holds: posted by the bot through chat.postMessage or
@@ -177,8 +179,8 @@ func messageContent(p map[string][]string, needSome bool) (json.RawMessage, obj)
 		return nil, nil
 	}
 	raw := json.RawMessage(blocks)
-	if problems := checkBlocks(raw, maxMessageBlocks, "/blocks"); len(problems) > 0 {
-		return nil, apiError("invalid_blocks", problems...)
+	if problems := blockkit.Blocks(raw, blockkit.MaxMessageBlocks, "/blocks", blockkit.Lenient); len(problems) > 0 {
+		return nil, apiError("invalid_blocks", blockkit.Strings(problems)...)
 	}
 	return raw, nil
 }
@@ -267,18 +269,27 @@ func (s *Server) chatPostEphemeral(req *request) obj {
 	return obj{"ok": true, "message_ts": m.TS}
 }
 
-// ownMessage finds a message the bot may change. s.mu must be held.
-func (s *Server) ownMessage(channel, ts, cant string) (*Message, obj) {
-	c, _, code := s.visible(channel)
-	if code != "" {
+// visibleMessage finds a live message in a channel the bot can see (channel_not_found and the
+// like, else message_not_found). s.mu must be held.
+func (s *Server) visibleMessage(channel, ts string) (*Message, obj) {
+	if _, _, code := s.visible(channel); code != "" {
 		return nil, apiError(code)
-	}
-	if c.IsArchived {
-		return nil, apiError("is_archived")
 	}
 	m := s.findMessage(channel, ts)
 	if m == nil {
 		return nil, apiError("message_not_found")
+	}
+	return m, nil
+}
+
+// ownMessage finds a message the bot may change. s.mu must be held.
+func (s *Server) ownMessage(channel, ts, cant string) (*Message, obj) {
+	if c, _, code := s.visible(channel); code == "" && c.IsArchived {
+		return nil, apiError("is_archived")
+	}
+	m, bad := s.visibleMessage(channel, ts)
+	if bad != nil {
+		return nil, bad
 	}
 	if m.User != s.cfg.botUserID {
 		return nil, apiError(cant)
@@ -325,12 +336,9 @@ func (s *Server) chatGetPermalink(req *request) obj {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	channel, ts := req.params.Get("channel"), req.params.Get("message_ts")
-	if _, _, code := s.visible(channel); code != "" {
-		return apiError(code)
-	}
-	m := s.findMessage(channel, ts)
-	if m == nil {
-		return apiError("message_not_found")
+	m, bad := s.visibleMessage(channel, ts)
+	if bad != nil {
+		return bad
 	}
 	return obj{"ok": true, "channel": channel, "permalink": permalink(channel, m)}
 }
@@ -349,12 +357,9 @@ func (s *Server) reactionsGet(req *request) obj {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	channel, ts := req.params.Get("channel"), req.params.Get("timestamp")
-	if _, _, code := s.visible(channel); code != "" {
-		return apiError(code)
-	}
-	m := s.findMessage(channel, ts)
-	if m == nil {
-		return apiError("message_not_found")
+	m, bad := s.visibleMessage(channel, ts)
+	if bad != nil {
+		return bad
 	}
 	msg := s.messageJSON(m)
 	msg["permalink"] = permalink(channel, m)

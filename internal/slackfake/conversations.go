@@ -135,16 +135,22 @@ func (s *Server) conversationsOpen(req *request) obj {
 	return obj{"ok": true, "channel": obj{"id": "D" + u.ID}}
 }
 
-// conversationsList lists the channels the bot can see ("types": public_channel,private_channel).
-func (s *Server) conversationsList(req *request) obj {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+// listFilter reads the "types" (public_channel by default; private_channel) and
+// "exclude_archived" parameters of conversations.list and users.conversations.
+func listFilter(req *request) (public, private, excludeArchived bool) {
 	types := req.params.Get("types")
 	if types == "" {
 		types = "public_channel"
 	}
-	public, private := strings.Contains(types, "public_channel"), strings.Contains(types, "private_channel")
-	exclude := req.params.Get("exclude_archived") == "true"
+	return strings.Contains(types, "public_channel"), strings.Contains(types, "private_channel"),
+		req.params.Get("exclude_archived") == "true"
+}
+
+// conversationsList lists the channels the bot can see ("types": public_channel,private_channel).
+func (s *Server) conversationsList(req *request) obj {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	public, private, exclude := listFilter(req)
 	var all []obj
 	for _, c := range s.sortedChannels() {
 		switch {

@@ -41,10 +41,10 @@
 //     channel_created. users.conversations lists the bot's channels; Events and WaitEvent
 //     show every events_api envelope sent, the fake's own included.
 //   - Block Kit limits are checked on messages (invalid_blocks) and views (invalid_arguments),
-//     with Slack-style response_metadata.messages: 50 blocks per message, 100 per view, section
-//     text 3000, 10 fields of 2000, header 150, context 10 elements, actions 25, button text 75 and
-//     value 2000, 100 options of text 75 and value 150, IDs 255, unique block_ids, modal title,
-//     submit and close 24, private_metadata 3000, views up to 250 kB.
+//     with Slack-style response_metadata.messages, by internal/blockkit (the checker the compose
+//     tests use too; its package comment lists every limit and where Slack documents it), in its
+//     Lenient mode: block and element types it does not look into pass. Views over 250 kB answer
+//     view_too_large.
 //   - A trigger_id works once, for 3 s from when the envelope carrying it goes out (then
 //     exchanged_trigger_id, expired_trigger_id; one never issued: invalid_trigger_id); a
 //     response_url works 5 times. Payload builders issue both, so tests exercise the same rules

@@ -9,7 +9,6 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -129,22 +128,20 @@ func (s *Server) filesGetUploadURLExternal(req *request) obj {
 // serveUpload takes the bytes of a file at its upload URL, raw or as the first file of a
 // multipart form, and answers 200 "OK - <length>"; an unknown URL answers 404.
 func (s *Server) serveUpload(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(io.LimitReader(r.Body, 64<<20))
-	req := &request{params: url.Values{}, body: body}
-	rec := &recorder{ResponseWriter: w}
-	rec.record = func() { s.recordCall(MethodUpload, req, r, rec) }
-	defer rec.recordNow()
+	ep := endpoint{name: MethodUpload, maxBody: 64 << 20}
+	s.serveCall(w, r, ep, s.answerUpload)
+}
 
-	if handled, _ := s.injectFault(rec, MethodUpload, req); handled {
-		return // half-succeeded faults do not apply to uploads
-	}
+// answerUpload takes the bytes of an upload.
+func (s *Server) answerUpload(w http.ResponseWriter, in *incoming) {
+	r := in.r
 	if r.Method != http.MethodPost {
-		http.Error(rec, "method not allowed", http.StatusMethodNotAllowed)
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
-	data, err := uploadedBytes(r.Header.Get("Content-Type"), body)
+	data, err := uploadedBytes(r.Header.Get("Content-Type"), in.req.body)
 	if err != nil {
-		http.Error(rec, "bad upload: "+err.Error(), http.StatusBadRequest)
+		http.Error(w, "bad upload: "+err.Error(), http.StatusBadRequest)
 		return
 	}
 	id := strings.TrimPrefix(r.URL.Path, "/upload/v1/")
@@ -156,12 +153,12 @@ func (s *Server) serveUpload(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Unlock()
 	if u == nil {
-		http.NotFound(rec, r)
+		http.NotFound(w, r)
 		return
 	}
-	rec.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	rec.WriteHeader(http.StatusOK)
-	_, _ = fmt.Fprintf(rec, "OK - %d", len(data))
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.WriteHeader(http.StatusOK)
+	_, _ = fmt.Fprintf(w, "OK - %d", len(data))
 }
 
 // uploadedBytes reads a raw or multipart upload body.

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -239,12 +238,7 @@ func (s *Server) usersConversations(req *request) obj {
 	if u := req.params.Get("user"); u != "" && u != s.cfg.botUserID {
 		return apiError("invalid_arguments", "[ERROR] the fake knows only the bot's own conversations [json-pointer:/user]")
 	}
-	types := req.params.Get("types")
-	if types == "" {
-		types = "public_channel"
-	}
-	public, private := strings.Contains(types, "public_channel"), strings.Contains(types, "private_channel")
-	exclude := req.params.Get("exclude_archived") == "true"
+	public, private, exclude := listFilter(req)
 	var all []obj
 	for _, c := range s.sortedChannels() {
 		switch {

@@ -20,18 +20,15 @@ func (s *Server) newResponseURL(kind string) string {
 // serveResponseURL takes a post to a response_url, recorded as a call of method
 // "response_url". An unknown URL answers 404 expired_url; the sixth use answers 404 used_url.
 func (s *Server) serveResponseURL(w http.ResponseWriter, r *http.Request) {
-	const name = "response_url"
-	body, _ := io.ReadAll(io.LimitReader(r.Body, 8<<20))
-	req, perr := parseRequest(r, body)
-	rec := &recorder{ResponseWriter: w}
-	rec.record = func() { s.recordCall(name, req, r, rec) }
-	defer rec.recordNow()
+	ep := endpoint{name: "response_url", maxBody: 8 << 20, params: true}
+	s.serveCall(w, r, ep, s.answerResponseURL)
+}
 
-	if handled, _ := s.injectFault(rec, name, req); handled {
-		return // half-succeeded faults do not apply to response_url
-	}
+// answerResponseURL answers a post to a response_url.
+func (s *Server) answerResponseURL(w http.ResponseWriter, in *incoming) {
+	r := in.r
 	s.mu.Lock()
-	h := s.handlers[name]
+	h := s.handlers["response_url"]
 	uses, ok := s.responseURLs[r.URL.Path]
 	if ok && uses < maxResponseURLUses && h == nil && r.Method == http.MethodPost {
 		s.responseURLs[r.URL.Path]++
@@ -39,17 +36,17 @@ func (s *Server) serveResponseURL(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 	switch {
 	case h != nil:
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		h(rec, r)
+		r.Body = io.NopCloser(bytes.NewReader(in.req.body))
+		h(w, r)
 	case r.Method != http.MethodPost:
-		writeJSON(rec, http.StatusMethodNotAllowed, apiError("invalid_method"))
+		writeJSON(w, http.StatusMethodNotAllowed, apiError("invalid_method"))
 	case !ok:
-		writeJSON(rec, http.StatusNotFound, apiError("expired_url"))
+		writeJSON(w, http.StatusNotFound, apiError("expired_url"))
 	case uses >= maxResponseURLUses:
-		writeJSON(rec, http.StatusNotFound, apiError("used_url"))
-	case perr != "":
-		writeJSON(rec, http.StatusBadRequest, apiError(perr))
+		writeJSON(w, http.StatusNotFound, apiError("used_url"))
+	case in.perr != "":
+		writeJSON(w, http.StatusBadRequest, apiError(in.perr))
 	default:
-		writeJSON(rec, http.StatusOK, obj{"ok": true})
+		writeJSON(w, http.StatusOK, obj{"ok": true})
 	}
 }

@@ -5,10 +5,9 @@ import (
 	"fmt"
 	"net/url"
 	"time"
-)
 
-// maxViewBytes is the size views.* refuse with view_too_large.
-const maxViewBytes = 250 << 10
+	"github.com/extramile/extramile/internal/blockkit"
+)
 
 // maxViewStack is how many modals Slack stacks (views.push past it: push_limit_reached).
 const maxViewStack = 3
@@ -91,35 +90,16 @@ func viewFields(req *request, wantType string) (map[string]json.RawMessage, obj)
 	if raw == "" {
 		return nil, apiError("invalid_arguments", "[ERROR] missing required field: view [json-pointer:/view]")
 	}
-	if len(raw) > maxViewBytes {
+	if len(raw) > blockkit.MaxViewJSONBytes {
 		return nil, apiError("view_too_large")
 	}
 	var f map[string]json.RawMessage
 	if err := json.Unmarshal([]byte(raw), &f); err != nil {
 		return nil, apiError("invalid_arguments", "[ERROR] view must be a JSON object [json-pointer:/view]")
 	}
-	c := &checker{}
-	if typ := str(f["type"]); typ != wantType {
-		c.errf("/view/type", "must be %q, not %q", wantType, typ)
-	}
-	if f["blocks"] == nil {
-		c.errf("/view/blocks", "missing required field: blocks")
-	} else {
-		c.problems = append(c.problems, checkBlocks(f["blocks"], maxViewBlocks, "/view/blocks")...)
-	}
-	if wantType == "modal" {
-		if f["title"] == nil {
-			c.errf("/view/title", "missing required field: title")
-		}
-		for _, k := range []string{"title", "submit", "close"} {
-			c.text("/view/"+k, f[k], maxViewTitle)
-		}
-	}
-	c.maxLen("/view/private_metadata", str(f["private_metadata"]), maxMetadata)
-	c.maxLen("/view/callback_id", str(f["callback_id"]), maxID)
-	c.maxLen("/view/external_id", str(f["external_id"]), maxID)
-	if len(c.problems) > 0 {
-		return nil, apiError("invalid_arguments", c.problems...)
+	problems := blockkit.View(f, wantType, "/view", blockkit.Lenient)
+	if len(problems) > 0 {
+		return nil, apiError("invalid_arguments", blockkit.Strings(problems)...)
 	}
 	return f, nil
 }
@@ -175,6 +155,19 @@ func (s *Server) viewJSON(v *storedView, values any) obj {
 	return o
 }
 
+// triggeredModal uses the trigger_id of a views.open or views.push whose modal is fields, once
+// the external_id is known to be free. s.mu must be held.
+func (s *Server) triggeredModal(req *request, fields map[string]json.RawMessage) (*trigger, obj) {
+	t, code := s.useTrigger(req.params.Get("trigger_id"))
+	if code != "" {
+		return nil, apiError(code)
+	}
+	if bad := s.externalIDFree(fields, ""); bad != nil {
+		return nil, bad
+	}
+	return t, nil
+}
+
 // viewsOpen opens a modal for the user behind a trigger_id.
 func (s *Server) viewsOpen(req *request) obj {
 	fields, bad := viewFields(req, "modal")
@@ -183,11 +176,8 @@ func (s *Server) viewsOpen(req *request) obj {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	t, code := s.useTrigger(req.params.Get("trigger_id"))
-	if code != "" {
-		return apiError(code)
-	}
-	if bad := s.externalIDFree(fields, ""); bad != nil {
+	t, bad := s.triggeredModal(req, fields)
+	if bad != nil {
 		return bad
 	}
 	return s.saveView(&storedView{View: View{UserID: t.user}}, fields)
@@ -201,11 +191,8 @@ func (s *Server) viewsPush(req *request) obj {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	t, code := s.useTrigger(req.params.Get("trigger_id"))
-	if code != "" {
-		return apiError(code)
-	}
-	if bad := s.externalIDFree(fields, ""); bad != nil {
+	t, bad := s.triggeredModal(req, fields)
+	if bad != nil {
 		return bad
 	}
 	v := &storedView{View: View{UserID: t.user}}

@@ -99,41 +99,20 @@ func (s *Server) Handle(method string, h http.HandlerFunc) {
 // serveAPI answers /api/<method>.
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	name := strings.TrimPrefix(r.URL.Path, "/api/")
-	body, rerr := io.ReadAll(io.LimitReader(r.Body, 8<<20))
-	req, perr := parseRequest(r, body)
-	rec := &recorder{ResponseWriter: w}
-	rec.record = func() { s.recordCall(name, req, r, rec) }
-	defer rec.recordNow()
-	if rerr != nil {
-		// The client went away mid-request (it was killed): Slack acts on
-		// no truncated request ("request_timeout: The method was called via
-		// a POST request, but the POST data was either missing or truncated").
-		writeJSON(rec, http.StatusOK, apiError("request_timeout"))
-		return
-	}
-
-	handled, after := s.injectFault(rec, name, req)
-	if handled {
-		return
-	}
-	if after == nil {
-		s.answerAPI(rec, r, name, req, body, perr)
-		return
-	}
-	answered := newBufferedAnswer()
-	s.answerAPI(answered, r, name, req, body, perr)
-	s.answerAfter(rec, after, answered)
+	ep := endpoint{name: name, maxBody: 8 << 20, params: true, refuseTruncated: true, halfSucceed: true}
+	s.serveCall(w, r, ep, func(w http.ResponseWriter, in *incoming) { s.answerAPI(w, name, in) })
 }
 
 // answerAPI answers one Web API call: a handler installed with Handle, or the
 // built-in method after the token and scope checks.
-func (s *Server) answerAPI(w http.ResponseWriter, r *http.Request, name string, req *request, body []byte, perr string) {
+func (s *Server) answerAPI(w http.ResponseWriter, name string, in *incoming) {
+	req := in.req
 	s.mu.Lock()
 	h := s.handlers[name]
 	s.mu.Unlock()
 	if h != nil {
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		h(w, r)
+		in.r.Body = io.NopCloser(bytes.NewReader(req.body))
+		h(w, in.r)
 		return
 	}
 	m, ok := s.table[name]
@@ -149,8 +128,8 @@ func (s *Server) answerAPI(w http.ResponseWriter, r *http.Request, name string, 
 		writeJSON(w, http.StatusOK, missing)
 		return
 	}
-	if perr != "" {
-		writeJSON(w, http.StatusOK, apiError(perr))
+	if in.perr != "" {
+		writeJSON(w, http.StatusOK, apiError(in.perr))
 		return
 	}
 	writeJSON(w, http.StatusOK, m(req))
@@ -310,4 +289,11 @@ func (s *Server) WaitCalls(ctx context.Context, method string, n int) ([]Call, e
 		return got, fmt.Errorf("wait for %d calls of %q (%d so far): %w", n, method, len(got), err)
 	}
 	return got, nil
+}
+
+// str reads a JSON string ("" for anything else).
+func str(raw json.RawMessage) string {
+	var s string
+	_ = json.Unmarshal(raw, &s)
+	return s
 }

@@ -85,18 +85,25 @@ func shoutoutRecorded(h *apptest.Harness, token string) bool {
 	return false
 }
 
-// TestHalfSucceededShoutoutPostsOnce: Slack takes the shoutout but its
-// answer is lost. The bot looks for it in #general's history (by its
-// metadata) before posting again, finds it, and records it: one shoutout,
-// one thank-you DM, one confirmation.
-func TestHalfSucceededShoutoutPostsOnce(t *testing.T) {
+// TestHalfSucceededPostsOnce: Slack takes a post but its answer is lost
+// (each of halfSucceeded), and the bot looks before posting again:
+//   - shoutout: it looks for the shoutout in #general's history (by its
+//     metadata), finds it, and records it: one shoutout, one thank-you DM,
+//     one confirmation;
+//   - thank-you DM: it finds its DM channel with the person
+//     (conversations.open) and looks there: one DM;
+//   - prompt: one weekly prompt, and the run is done, so a restart posts
+//     nothing more.
+func TestHalfSucceededPostsOnce(t *testing.T) {
 	t.Parallel()
-	for _, tc := range halfSucceeded {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
+	scenarios := []struct {
+		name string
+		run  func(t *testing.T, fault func(srv *slackfake.Server, method string))
+	}{
+		{"shoutout", func(t *testing.T, fault func(srv *slackfake.Server, method string)) {
 			h := apptest.New(t)
 			h.Start()
-			tc.fault(h.Slack, "chat.postMessage")
+			fault(h.Slack, "chat.postMessage")
 			const tok = "fonce-1"
 			if errs := fieldErrors(t, submitStory(h, tok, apptest.Bob)); errs != nil {
 				t.Fatalf("story refused: %v", errs)
@@ -122,23 +129,13 @@ func TestHalfSucceededShoutoutPostsOnce(t *testing.T) {
 			if n := len(h.Posts(apptest.Alice)); n != 0 {
 				t.Errorf("DMs to the author: got %d, want 0", n)
 			}
-		})
-	}
-}
-
-// TestHalfSucceededDMSentOnce: Slack takes a thank-you DM but its answer is
-// lost. The bot finds its DM channel with the person (conversations.open)
-// and looks there before sending again: one DM.
-func TestHalfSucceededDMSentOnce(t *testing.T) {
-	t.Parallel()
-	for _, tc := range halfSucceeded {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
+		}},
+		{"thank-you DM", func(t *testing.T, fault func(srv *slackfake.Server, method string)) {
 			h := apptest.New(t)
 			h.Start()
 			// The first post after the permalink is the thank-you DM.
 			h.Slack.Handle("chat.getPermalink", func(w http.ResponseWriter, r *http.Request) {
-				tc.fault(h.Slack, "chat.postMessage")
+				fault(h.Slack, "chat.postMessage")
 				h.Slack.Handle("chat.getPermalink", nil)
 				w.Header().Set("Content-Type", "application/json")
 				_, _ = w.Write([]byte(`{"ok":true,"channel":"CGENERAL","permalink":"https://fake.slack.test/archives/CGENERAL/p1"}`))
@@ -161,20 +158,10 @@ func TestHalfSucceededDMSentOnce(t *testing.T) {
 			if n := tokensIn(h.Posts(apptest.General))[tok]; n != 1 {
 				t.Errorf("shoutouts: got %d, want 1", n)
 			}
-		})
-	}
-}
-
-// TestHalfSucceededPromptPostsOnce: Slack takes the weekly prompt but its
-// answer is lost. The bot looks before posting again: one prompt, and the
-// run is done, so a restart posts nothing more.
-func TestHalfSucceededPromptPostsOnce(t *testing.T) {
-	t.Parallel()
-	for _, tc := range halfSucceeded {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
+		}},
+		{"prompt", func(t *testing.T, fault func(srv *slackfake.Server, method string)) {
 			h := apptest.New(t, promptOnStart)
-			tc.fault(h.Slack, "chat.postMessage")
+			fault(h.Slack, "chat.postMessage")
 			h.Start()
 			h.Eventually("the prompt's run done", func() bool { return promptDone(h, apptest.General) })
 			if n := len(prompts(h, apptest.General)); n != 1 {
@@ -190,7 +177,15 @@ func TestHalfSucceededPromptPostsOnce(t *testing.T) {
 			if n := len(prompts(h, apptest.General)); n != 1 {
 				t.Errorf("prompts after a restart: got %d, want 1", n)
 			}
-		})
+		}},
+	}
+	for _, sc := range scenarios {
+		for _, tc := range halfSucceeded {
+			t.Run(sc.name+"/"+tc.name, func(t *testing.T) {
+				t.Parallel()
+				sc.run(t, tc.fault)
+			})
+		}
 	}
 }
 
