@@ -403,7 +403,16 @@ func (h *Harness) waitAck(what string, send func(context.Context) (string, error
 // test with what after Timeout.
 func (h *Harness) Eventually(what string, cond func() bool) {
 	h.T.Helper()
-	deadline := time.Now().Add(Timeout)
+	h.EventuallyWithin(Timeout, what, cond)
+}
+
+// EventuallyWithin is Eventually for a wait on a bulk of work (hundreds of
+// events), given budget instead of Timeout: the budget only bounds how long
+// a failing test takes, so a generous one costs nothing when all is well
+// and keeps a loaded machine from failing a correct run.
+func (h *Harness) EventuallyWithin(budget time.Duration, what string, cond func() bool) {
+	h.T.Helper()
+	deadline := time.Now().Add(budget)
 	for !cond() {
 		if time.Now().After(deadline) {
 			h.T.Fatalf("timed out waiting for %s", what)
