@@ -4,7 +4,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/extramile/extramile/bot"
 	"github.com/extramile/extramile/bot/compose"
 	"github.com/extramile/extramile/internal/apptest"
 	"github.com/extramile/extramile/internal/slackfake"
@@ -16,10 +18,10 @@ import (
 // response_url; "Half-step check-in" opens the private modal, whose answer
 // is kept for the person alone: exported only when asked for.
 func TestNudgeButtons(t *testing.T) {
-	h, s := newHabit(t, "0 0 * * MON")
-	h.Start()
 	at := utc(9, 12, 0)
-	run(t, h, s, -1, at)
+	h, clk := newHabit(t, "0 0 * * MON", at.Add(-10*time.Minute))
+	h.Start()
+	fire(t, h, clk, bot.JobNudge, at, 1)
 	dms := h.Posts(apptest.Carol)
 	if len(dms) != 1 {
 		t.Fatalf("Carol's DMs: %d, want the nudge", len(dms))

@@ -9,7 +9,6 @@ import (
 	"github.com/extramile/extramile"
 	"github.com/extramile/extramile/bot"
 	"github.com/extramile/extramile/bot/compose"
-	"github.com/extramile/extramile/internal/app"
 	"github.com/extramile/extramile/internal/apptest"
 	"github.com/extramile/extramile/internal/config"
 	"github.com/extramile/extramile/internal/slackfake"
@@ -75,34 +74,27 @@ func threadReplies(h *apptest.Harness, channel, ts string) []slackfake.Message {
 }
 
 // TestFollowUpPostsOnceInTheThread: EXTRAMILE_FOLLOWUP_AFTER after a story
-// for a customer, its author is asked once (across repeated runs and two
-// processes); the answer is posted once as a reply under the shoutout, kept
+// for a customer (dated by the program's clock), its author is asked once,
+// whatever the firings of the follow-up job in two processes on one
+// database; the answer is posted once as a reply under the shoutout, kept
 // and exported; a second answer is refused.
 func TestFollowUpPostsOnceInTheThread(t *testing.T) {
-	h := apptest.New(t, func(c *config.Config) { c.FollowUpAfter = 336 * time.Hour })
-	s := &schedulers{}
-	h.Tune = func(m *app.Main) {
-		m.NudgeEvery = never
-		m.Scheduler = s.add
-	}
+	t0 := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	h, clk := newHabit(t, "0 15 * * THU", t0, func(c *config.Config) { c.FollowUpAfter = 336 * time.Hour })
 	h.Start()
 	h.StartAnother()
 	id, shoutout := shareForCustomer(t, h)
-
-	runFollowUps := func(at time.Time) {
-		t.Helper()
-		for i := range 2 {
-			if err := s.get(i).RunNow(h.Ctx(), bot.JobFollowUp, at); err != nil {
-				t.Fatalf("follow-up job in process %d: %v", i, err)
-			}
-		}
+	if got := h.Export().Stories[0].CreatedAt; !got.Equal(t0) {
+		t.Fatalf("story dated %s, want the program's clock, %s", got, t0)
 	}
-	runFollowUps(time.Now().Add(13 * 24 * time.Hour))
+
+	fire(t, h, clk, bot.JobFollowUp, t0.Add(13*24*time.Hour), 2)
 	if n := len(followUpDMs(h, apptest.Alice)); n != 0 {
 		t.Fatalf("asked after 13 days: %d DMs, want 0", n)
 	}
-	runFollowUps(time.Now().Add(15 * 24 * time.Hour))
-	runFollowUps(time.Now().Add(16 * 24 * time.Hour))
+	fire(t, h, clk, bot.JobFollowUp, t0.Add(14*24*time.Hour), 2)
+	fire(t, h, clk, bot.JobFollowUp, t0.Add(14*24*time.Hour+15*time.Minute), 2)
+	fire(t, h, clk, bot.JobFollowUp, t0.Add(16*24*time.Hour), 2)
 	dms := followUpDMs(h, apptest.Alice)
 	if len(dms) != 1 {
 		t.Fatalf("follow-up DMs to the author: got %d, want 1", len(dms))

@@ -1,19 +1,20 @@
 // Package habit tests the weekly habit end to end: each person's nudge at
 // their own hour, exactly once per week across a restart and two processes
-// on one database, and people's opt-out and snooze. The nudge job is run by
-// the scheduler's RunNow at chosen firing times (its own cadence never fires
-// during a test), so no test waits on the wall clock.
+// on one database, and people's opt-out and snooze. The program runs on a
+// fake clock (apptest.Harness.FakeClock) with the production cadence of the
+// nudge job (bot.NudgeEvery); a test moves the clock to a firing and waits
+// for the scheduler's report of that run, so no test waits on the wall clock.
 package habit
 
 import (
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/extramile/extramile/bot"
 	"github.com/extramile/extramile/internal/app"
 	"github.com/extramile/extramile/internal/apptest"
+	"github.com/extramile/extramile/internal/clock"
 	"github.com/extramile/extramile/internal/config"
 	"github.com/extramile/extramile/internal/slackfake"
 	"github.com/extramile/extramile/scheduler"
@@ -27,35 +28,13 @@ const (
 	Outside = "UOUT"   // a member of the workspace, not of the scheduled channels
 )
 
-// never is a cadence that does not fire during a test (29 February, at midnight).
-const never = "0 0 29 2 *"
-
-// schedulers collects the scheduler of every process started, latest last.
-type schedulers struct {
-	mu  sync.Mutex
-	all []*scheduler.Scheduler
-}
-
-func (s *schedulers) add(x *scheduler.Scheduler) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.all = append(s.all, x)
-}
-
-func (s *schedulers) get(i int) *scheduler.Scheduler {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if i < 0 {
-		i += len(s.all)
-	}
-	return s.all[i]
-}
-
 // newHabit builds a harness whose General channel has the cast as members,
-// with the nudge schedule spec, and returns it with its schedulers.
-func newHabit(t *testing.T, spec string) (*apptest.Harness, *schedulers) {
+// with the nudge schedule spec, running on a fake clock reading t0 (the
+// nudge and follow-up jobs at their production cadence, bot.NudgeEvery).
+// It returns the harness and the clock; the test starts the harness.
+func newHabit(t *testing.T, spec string, t0 time.Time, opts ...func(*config.Config)) (*apptest.Harness, *clock.Fake) {
 	t.Helper()
-	h := apptest.New(t, func(c *config.Config) { c.NudgeSchedule = spec })
+	h := apptest.New(t, append([]func(*config.Config){func(c *config.Config) { c.NudgeSchedule = spec }}, opts...)...)
 	for _, u := range []slackfake.User{
 		{ID: Kiri, Name: "kiri", TZ: "Pacific/Kiritimati"},
 		{ID: Baker, Name: "baker", TZ: "Etc/GMT+12"},
@@ -68,20 +47,24 @@ func newHabit(t *testing.T, spec string) (*apptest.Harness, *schedulers) {
 	c.Members = []string{apptest.Alice, apptest.Bob, apptest.Carol, Kiri, Baker, Guest,
 		apptest.Deactivated, apptest.OtherBot, "USLACKBOT"}
 	h.Slack.SetChannel(c)
-	s := &schedulers{}
-	h.Tune = func(m *app.Main) {
-		m.NudgeEvery = never
-		m.Scheduler = s.add
-	}
-	return h, s
+	clk := h.FakeClock(t0)
+	h.Tune = func(m *app.Main) { m.NudgeEvery = bot.NudgeEvery }
+	return h, clk
 }
 
-// run runs the nudge job of process i (-1: the latest started) for the
-// firing at at and fails the test on an error.
-func run(t *testing.T, h *apptest.Harness, s *schedulers, i int, at time.Time) {
+// fire moves the clock to at (a firing of bot.NudgeEvery) and waits until
+// each of the processes running has finished job's run for that firing,
+// failing the test on an error.
+func fire(t *testing.T, h *apptest.Harness, clk *clock.Fake, job string, at time.Time, processes int) {
 	t.Helper()
-	if err := s.get(i).RunNow(h.Ctx(), bot.JobNudge, at); err != nil {
-		t.Fatalf("nudge job at %s: %v", at, err)
+	clk.Set(at)
+	runs := h.WaitRuns(processes, job+" at "+at.Format(time.RFC3339), func(r scheduler.Run) bool {
+		return r.Job == job && r.ScheduledAt.Equal(at) && r.Trigger == scheduler.TriggerSchedule
+	})
+	for _, r := range runs {
+		if r.Err != nil {
+			t.Fatalf("%s at %s: %v", job, at.Format(time.RFC3339), r.Err)
+		}
 	}
 }
 
@@ -114,19 +97,22 @@ func want(t *testing.T, h *apptest.Harness, when string, w map[string]int) {
 func utc(d, h, m int) time.Time { return time.Date(2026, 12, d, h, m, 0, 0, time.UTC) }
 
 // TestNudgesAtEachOwnHourOnceAcrossRestart walks Thursday 10 December 2026
-// (15:00 in each person's zone, the default schedule) hour by hour: each
-// member of the scheduled channel is nudged once, at their own 15:00,
-// from UTC+14 to UTC−12; never bots, Slackbot, deactivated people, guests
-// or people outside the channels; a restart and repeated runs change nothing.
+// (15:00 in each person's zone) firing by firing of the nudge job on the
+// program's clock: each member of the scheduled channel is nudged once, at
+// their own 15:00, from UTC+14 to UTC−12; never bots, Slackbot, deactivated
+// people, guests or people outside the channels. Every later firing of the
+// week sends them nothing more, nor does a restart whose catch-up runs the
+// same firing again.
 func TestNudgesAtEachOwnHourOnceAcrossRestart(t *testing.T) {
-	h, s := newHabit(t, "0 15 * * THU")
+	h, clk := newHabit(t, "0 15 * * THU", utc(10, 0, 30))
 	h.Start()
 	steps := []struct {
 		at   time.Time
 		want map[string]int
 	}{
-		{utc(10, 0, 59), map[string]int{}},
+		{utc(10, 0, 45), map[string]int{}},
 		{utc(10, 1, 0), map[string]int{Kiri: 1}},                  // 15:00 at UTC+14
+		{utc(10, 1, 15), map[string]int{Kiri: 1}},                 // the next firing: nothing more
 		{utc(10, 14, 0), map[string]int{Kiri: 1, apptest.Bob: 1}}, // 15:00 CET
 		{utc(10, 15, 0), map[string]int{Kiri: 1, apptest.Bob: 1, apptest.Carol: 1}},
 		{utc(10, 20, 0), map[string]int{Kiri: 1, apptest.Bob: 1, apptest.Carol: 1, apptest.Alice: 1}},          // 15:00 EST
@@ -135,66 +121,61 @@ func TestNudgesAtEachOwnHourOnceAcrossRestart(t *testing.T) {
 		{utc(13, 12, 0), map[string]int{Kiri: 1, apptest.Bob: 1, apptest.Carol: 1, apptest.Alice: 1, Baker: 1}},
 	}
 	for i, st := range steps {
-		run(t, h, s, -1, st.at)
-		run(t, h, s, -1, st.at) // a second run of the same firing sends nothing more
+		fire(t, h, clk, bot.JobNudge, st.at, 1)
 		want(t, h, st.at.Format(time.RFC3339), st.want)
-		if i == 3 {
+		if i == 4 {
+			// A restart with a catch-up window: the new process runs the
+			// firing at 15:00 again at its start.
+			h.Config.Catchup = time.Hour
 			h.Restart()
-			run(t, h, s, -1, st.at)
+			h.WaitRuns(1, "the nudge's catch-up", func(r scheduler.Run) bool {
+				return r.Job == bot.JobNudge && r.Trigger == scheduler.TriggerCatchup && r.ScheduledAt.Equal(st.at)
+			})
 			want(t, h, "after a restart", st.want)
 		}
 	}
 	// The next week, everyone is nudged again, once.
-	run(t, h, s, -1, utc(18, 3, 0))
+	fire(t, h, clk, bot.JobNudge, utc(18, 3, 0), 1)
 	want(t, h, "the next week", map[string]int{Kiri: 2, apptest.Bob: 2, apptest.Carol: 2, apptest.Alice: 2, Baker: 2})
 }
 
-// TestNudgesOnceWithTwoProcesses runs the same firing in two processes on
-// one database at the same time: each person is nudged once.
+// TestNudgesOnceWithTwoProcesses: two processes on one database and one
+// clock both run the same firing: each person is nudged once.
 func TestNudgesOnceWithTwoProcesses(t *testing.T) {
-	h, s := newHabit(t, "0 0 * * MON") // everyone is due from the week's first instant
+	h, clk := newHabit(t, "0 0 * * MON", utc(9, 11, 50)) // everyone is due from the week's first instant
 	h.Start()
 	h.StartAnother()
-	at := utc(9, 12, 0)
-	var wg sync.WaitGroup
-	errs := make([]error, 2)
-	for i := range 2 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = s.get(i).RunNow(h.Ctx(), bot.JobNudge, at)
-		}()
-	}
-	wg.Wait()
-	for i, err := range errs {
-		if err != nil {
-			t.Errorf("process %d: %v", i, err)
-		}
-	}
+	fire(t, h, clk, bot.JobNudge, utc(9, 12, 0), 2)
 	want(t, h, "two processes", map[string]int{Kiri: 1, apptest.Bob: 1, apptest.Carol: 1, apptest.Alice: 1, Baker: 1})
+	fire(t, h, clk, bot.JobNudge, utc(9, 12, 15), 2)
+	want(t, h, "two processes, the next firing", map[string]int{Kiri: 1, apptest.Bob: 1, apptest.Carol: 1, apptest.Alice: 1, Baker: 1})
 }
 
 // TestOptOutAndSnoozeHold: /extramile nudges off stops the nudge until
-// /extramile nudges on, and /extramile snooze 2w holds it back for two weeks.
+// /extramile nudges on, and /extramile snooze 2w holds it back for two
+// weeks from the program's clock, and no longer.
 func TestOptOutAndSnoozeHold(t *testing.T) {
-	h, s := newHabit(t, "0 0 * * MON")
+	t0 := utc(7, 12, 0) // Monday
+	h, clk := newHabit(t, "0 0 * * MON", t0)
 	h.Start()
 	h.Command(apptest.Alice, apptest.General, "nudges off")
-	h.Command(apptest.Bob, apptest.General, "snooze 2w")
-	// The snooze runs from the program's clock (now): nudge a day later,
-	// then past its end.
-	now := time.Now()
-	run(t, h, s, -1, now.Add(24*time.Hour))
+	h.Command(apptest.Bob, apptest.General, "snooze 2w") // until Monday 21 December, 12:00 UTC
+	fire(t, h, clk, bot.JobNudge, t0.Add(24*time.Hour), 1)
 	want(t, h, "off and snoozed", map[string]int{Kiri: 1, apptest.Carol: 1, Baker: 1})
 
 	h.Command(apptest.Alice, apptest.General, "nudges on")
-	run(t, h, s, -1, now.Add(24*time.Hour))
+	fire(t, h, clk, bot.JobNudge, t0.Add(24*time.Hour+15*time.Minute), 1)
 	want(t, h, "nudges on again", map[string]int{Kiri: 1, apptest.Carol: 1, Baker: 1, apptest.Alice: 1})
 
-	run(t, h, s, -1, now.Add(15*24*time.Hour))
-	got := nudges(h, apptest.Bob)
-	if got[apptest.Bob] != 1 {
-		t.Errorf("after the snooze: Bob got %d nudges, want 1", got[apptest.Bob])
+	// Monday 21 December at 11:45: the week is due for everyone, but Bob's
+	// snooze runs until 12:00.
+	fire(t, h, clk, bot.JobNudge, utc(21, 11, 45), 1)
+	if got := nudges(h, apptest.Bob)[apptest.Bob]; got != 0 {
+		t.Errorf("while snoozed: Bob got %d nudges, want 0", got)
+	}
+	fire(t, h, clk, bot.JobNudge, utc(21, 12, 0), 1)
+	if got := nudges(h, apptest.Bob)[apptest.Bob]; got != 1 {
+		t.Errorf("after the snooze: Bob got %d nudges, want 1", got)
 	}
 }
 
@@ -202,18 +183,18 @@ func TestOptOutAndSnoozeHold(t *testing.T) {
 // of that day (in their own zone), only admins may skip, and guests are
 // nudged once an admin turns that on.
 func TestAdminsSkipDatesAndNudgeGuests(t *testing.T) {
-	h, s := newHabit(t, "0 15 * * THU")
+	h, clk := newHabit(t, "0 15 * * THU", utc(11, 11, 50))
 	h.Start()
 	h.Command(apptest.Alice, apptest.General, "settings habit guests on") // not an admin: nothing changes
 	h.Command(apptest.Admin, apptest.General, "settings habit skip 2026-12-10")
-	run(t, h, s, -1, utc(11, 12, 0)) // everyone's Thursday 15:00 has passed
+	fire(t, h, clk, bot.JobNudge, utc(11, 12, 0), 1) // everyone's Thursday 15:00 has passed
 	want(t, h, "a skipped Thursday", map[string]int{})
 
 	h.Command(apptest.Admin, apptest.General, "settings habit unskip 2026-12-10")
-	run(t, h, s, -1, utc(11, 12, 0))
+	fire(t, h, clk, bot.JobNudge, utc(11, 12, 15), 1)
 	want(t, h, "unskipped, guests off", map[string]int{Kiri: 1, apptest.Bob: 1, apptest.Carol: 1, apptest.Alice: 1, Baker: 1})
 
 	h.Command(apptest.Admin, apptest.General, "settings habit guests on")
-	run(t, h, s, -1, utc(11, 12, 0))
+	fire(t, h, clk, bot.JobNudge, utc(11, 12, 30), 1)
 	want(t, h, "guests on", map[string]int{Kiri: 1, apptest.Bob: 1, apptest.Carol: 1, apptest.Alice: 1, Baker: 1, Guest: 1})
 }
