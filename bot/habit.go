@@ -56,6 +56,7 @@ type Habit interface {
 	UnskipDate(ctx context.Context, date string) (bool, error)
 	SaveCheckin(ctx context.Context, user string, week int, text string) error
 	Checkins(ctx context.Context, user string, limit int) ([]extramile.Checkin, error)
+	CheckinsPage(ctx context.Context, user string, offset, limit int) ([]extramile.Checkin, int, error)
 	StoryTimes(ctx context.Context, user string, since time.Time) ([]time.Time, error)
 	FollowUps
 	FollowUp(ctx context.Context, id int64) (extramile.FollowUp, error)
@@ -306,7 +307,7 @@ func (b *Bot) nudgesCommand(ctx context.Context, cmd slackapp.Command) (compose.
 		return compose.NudgesState(p, b.now(), b.userLoc(ctx, user)), nil
 	case "on", "off":
 		off := strings.EqualFold(strings.TrimSpace(rest), "off")
-		if err := b.store.SetNudgesOff(ctx, user, off); err != nil {
+		if err := b.setNudges(ctx, user, off); err != nil {
 			return compose.Message{}, err
 		}
 		return compose.NudgesChanged(off), nil
@@ -321,11 +322,66 @@ func (b *Bot) snoozeCommand(ctx context.Context, cmd slackapp.Command) (compose.
 	if err != nil {
 		return compose.SnoozeUsage(compose.FromSlack(rest)), nil
 	}
-	until := b.now().Add(d)
-	if err := b.store.Snooze(ctx, user, until); err != nil {
+	until, err := b.snoozeNudges(ctx, user, d)
+	if err != nil {
 		return compose.Message{}, err
 	}
 	return compose.Snoozed(until, b.userLoc(ctx, user)), nil
+}
+
+// setNudges turns user's weekly nudge off, or on again (which also ends a
+// snooze), and refreshes their Home: `/extramile nudges off|on` and the
+// Home's button.
+func (b *Bot) setNudges(ctx context.Context, user string, off bool) error {
+	if err := b.store.SetNudgesOff(ctx, user, off); err != nil {
+		return err
+	}
+	b.log.Info("weekly nudge changed", "user", user, "off", off)
+	b.refreshHomes(ctx, user)
+	return nil
+}
+
+// snoozeNudges holds user's weekly nudge back for d from now, refreshes
+// their Home and returns when the snooze ends: `/extramile snooze 2w` and
+// the Home's snooze menu.
+func (b *Bot) snoozeNudges(ctx context.Context, user string, d time.Duration) (time.Time, error) {
+	until := b.now().Add(d)
+	if err := b.store.Snooze(ctx, user, until); err != nil {
+		return time.Time{}, err
+	}
+	b.log.Info("weekly nudge snoozed", "user", user, "until", until)
+	b.refreshHomes(ctx, user)
+	return until, nil
+}
+
+// checkinsCommand answers `/extramile checkins`: the person's own private
+// check-ins, newest first, to them alone.
+func (b *Bot) checkinsCommand(ctx context.Context, cmd slackapp.Command) (compose.Message, error) {
+	list, total, err := b.store.CheckinsPage(ctx, cmd.UserID, 0, compose.CheckinsPageSize)
+	if err != nil {
+		return compose.Message{}, err
+	}
+	return compose.Checkins(list, total, 0, b.userLoc(ctx, cmd.UserID)), nil
+}
+
+// checkinsPage answers the Newer / Older buttons under `/extramile
+// checkins`: the clicker's own check-ins at the offset the button names,
+// in place of the list (whatever the button's value, never someone else's).
+func (b *Bot) checkinsPage(ctx context.Context, cb slack.InteractionCallback, a *slack.BlockAction) {
+	user := cb.User.ID
+	offset, _ := strconv.Atoi(a.Value)
+	offset = max(offset, 0)
+	list, total, err := b.store.CheckinsPage(ctx, user, offset, compose.CheckinsPageSize)
+	if err != nil {
+		b.teller(ctx, cb)(compose.Error(extramile.ErrorMessage(err)))
+		return
+	}
+	loc := b.userLoc(ctx, user)
+	b.goBackground(ctx, func(ctx context.Context) {
+		if err := b.respond(ctx, cb.ResponseURL, true, compose.Checkins(list, total, offset, loc)); err != nil {
+			b.log.Warn("could not show the next page of check-ins", "error", err)
+		}
+	})
 }
 
 // userLoc is a person's zone from Slack, or the bot's when Slack cannot tell.

@@ -107,6 +107,8 @@ func (b *Bot) homeView(ctx context.Context, user string, about, shared int) (com
 	}
 	v.WroteThisWeek = len(latest) > 0 && !latest[0].CreatedAt.Before(weekFrom)
 
+	v.Habit = b.homeHabit(ctx, user, now)
+
 	from, to := scheduler.MonthOf(now, b.loc)
 	if d, err := b.store.Digest(ctx, extramile.DigestQuery{From: from, To: to, Visibility: extramile.Public, TopN: 1}); err != nil {
 		b.log.Warn("Home without the month's counts", "error", err)
@@ -169,4 +171,55 @@ func (b *Bot) homeQuiet(ctx context.Context, cb slack.InteractionCallback, a *sl
 	}
 	b.log.Info("kudos DMs changed from the Home", "user", cb.User.ID, "quiet", quiet)
 	b.refreshHomes(ctx, cb.User.ID)
+}
+
+// homeHabit gathers the Home's weekly habit: the person's streak in their
+// zone, their nudge choices and how many check-ins they kept. What cannot
+// be read is logged and shown as its default (the Home still publishes).
+func (b *Bot) homeHabit(ctx context.Context, user string, now time.Time) compose.HomeHabit {
+	loc := b.userLoc(ctx, user)
+	h := compose.HomeHabit{Nudges: b.habit.spec != "", Loc: loc}
+	skips, err := b.store.SkipDates(ctx)
+	if err == nil {
+		h.Streak, _, err = b.streak(ctx, user, now, loc, skips)
+	}
+	if err != nil {
+		b.log.Warn("Home without the streak", "user", user, "error", err)
+	}
+	if p, err := b.store.NudgePrefs(ctx, user); err != nil {
+		b.log.Warn("Home without the nudge choices", "user", user, "error", err)
+	} else {
+		h.Off = p.Off
+		if p.Snoozed(now) {
+			h.SnoozedUntil = p.SnoozedUntil
+		}
+	}
+	if _, h.Checkins, err = b.store.CheckinsPage(ctx, user, 0, 1); err != nil {
+		b.log.Warn("Home without the check-ins count", "user", user, "error", err)
+	}
+	return h
+}
+
+// homeNudges answers the Home's weekly nudge button: off, or on again (which
+// ends a snooze), as `/extramile nudges off|on`; the Home then shows it.
+func (b *Bot) homeNudges(ctx context.Context, cb slack.InteractionCallback, a *slack.BlockAction) {
+	if a.Value != "on" && a.Value != "off" {
+		b.log.Warn("Home nudge button with an unknown value", "user", cb.User.ID, "value", a.Value)
+		return
+	}
+	if err := b.setNudges(ctx, cb.User.ID, a.Value == "off"); err != nil {
+		b.log.Warn("weekly nudge not changed from the Home", "user", cb.User.ID, "error", err)
+	}
+}
+
+// homeSnooze answers the Home's snooze menu, as `/extramile snooze 2w`;
+// the Home then shows until when.
+func (b *Bot) homeSnooze(ctx context.Context, cb slack.InteractionCallback, a *slack.BlockAction) {
+	d, err := compose.ParseSnooze(a.SelectedOption.Value)
+	if err == nil {
+		_, err = b.snoozeNudges(ctx, cb.User.ID, d)
+	}
+	if err != nil {
+		b.log.Warn("weekly nudge not snoozed from the Home", "user", cb.User.ID, "value", a.SelectedOption.Value, "error", err)
+	}
 }

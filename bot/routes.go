@@ -33,6 +33,7 @@ func (b *Bot) Install(r *slackapp.Router) {
 	sub("quiet", b.quietCommand)
 	sub("nudges", b.nudgesCommand) // the weekly habit: habit.go
 	sub("snooze", b.snoozeCommand)
+	sub("checkins", noArguments(b.checkinsCommand)) // your own private check-ins
 	sub("forget-me", noArguments(b.forgetMeCommand))
 	sub("forgetme", noArguments(b.forgetMeCommand))
 	sub("forget", noArguments(b.forgetMeCommand))
@@ -58,6 +59,7 @@ func (b *Bot) Install(r *slackapp.Router) {
 	r.Action(compose.ActionDigestChart, b.digestChartButton) // /extramile digest: the month's chart by DM
 	r.Action(compose.ActionNudgeSkip, b.nudgeSkipButton)     // the weekly nudge: habit.go
 	r.Action(compose.ActionCheckin, b.checkinButton)
+	r.Action(compose.ActionCheckinsPage, b.checkinsPage)           // /extramile checkins: newer, older
 	r.Action(compose.ActionFollowUpAnswer, b.followUpAnswerButton) // the follow-up DM: followup.go
 	r.Action(compose.ActionFollowUpSkip, b.followUpSkipButton)
 
@@ -70,6 +72,8 @@ func (b *Bot) Install(r *slackapp.Router) {
 	r.Action(compose.ActionHomeSharedPage, b.homePage)
 	r.Action(compose.ActionHomeQuiet, b.homeQuiet)       // kudos DMs off or on
 	r.Action(compose.ActionOpenSettings, b.homeSettings) // admins: the settings modal
+	r.Action(compose.ActionHomeNudges, b.homeNudges)     // the weekly nudge off or on
+	r.Action(compose.ActionHomeSnooze, b.homeSnooze)     // the weekly nudge snoozed
 
 	// Events, subscribed in manifest.yml.
 	slackapp.On(r, "reaction_added", b.reactionAdded) // kudos.go

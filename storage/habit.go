@@ -216,6 +216,28 @@ func (db *DB) Checkins(ctx context.Context, user string, limit int) ([]extramile
 	return out, tx.Commit()
 }
 
+// CheckinsPage returns one page of user's own check-ins, newest week first,
+// from offset (at most limit), and how many they kept in all. Show them to
+// user alone.
+func (db *DB) CheckinsPage(ctx context.Context, user string, offset, limit int) ([]extramile.Checkin, int, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return nil, 0, fail("check-ins", err)
+	}
+	defer tx.Rollback()
+
+	var total int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM checkins WHERE user_id = ?`, user).Scan(&total); err != nil {
+		return nil, 0, fail("check-ins", err)
+	}
+	out, err := queryCheckins(ctx, tx, `SELECT user_id, week, text, created_at FROM checkins WHERE user_id = ?
+		ORDER BY week DESC LIMIT ? OFFSET ?`, user, max(limit, 1), max(offset, 0))
+	if err != nil {
+		return nil, 0, fail("check-ins", err)
+	}
+	return out, total, tx.Commit()
+}
+
 func queryCheckins(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]extramile.Checkin, error) {
 	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {

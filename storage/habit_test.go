@@ -2,6 +2,8 @@ package storage
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -271,5 +273,47 @@ func TestDigestLessonsAndFollowUps(t *testing.T) {
 	}
 	if len(d.Lessons) != 3 || d.Lessons[0].Text != "private lesson" || d.FollowUps != 2 {
 		t.Errorf("in the private channel: lessons %+v, follow-ups %d", d.Lessons, d.FollowUps)
+	}
+}
+
+// TestCheckinsPage: one person's check-ins only, newest week first, paged,
+// with their total.
+func TestCheckinsPage(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	setClock(db, time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC))
+	for w := 100; w < 107; w++ {
+		if err := db.SaveCheckin(ctx, "U1", w, fmt.Sprintf("week %d", w)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.SaveCheckin(ctx, "U2", 103, "someone else's"); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		offset, limit int
+		want          []int
+	}{
+		{0, 5, []int{106, 105, 104, 103, 102}},
+		{5, 5, []int{101, 100}},
+		{10, 5, nil},
+	} {
+		got, total, err := db.CheckinsPage(ctx, "U1", c.offset, c.limit)
+		if err != nil || total != 7 {
+			t.Fatalf("CheckinsPage(%d, %d): total %d, %v; want 7", c.offset, c.limit, total, err)
+		}
+		var weeks []int
+		for _, x := range got {
+			if x.User != "U1" {
+				t.Errorf("someone else's check-in: %+v", x)
+			}
+			weeks = append(weeks, x.Week)
+		}
+		if !slices.Equal(weeks, c.want) {
+			t.Errorf("CheckinsPage(%d, %d) weeks %v, want %v", c.offset, c.limit, weeks, c.want)
+		}
+	}
+	if got, total, err := db.CheckinsPage(ctx, "U3", 0, 5); err != nil || total != 0 || len(got) != 0 {
+		t.Errorf("a person without check-ins: %+v, %d, %v", got, total, err)
 	}
 }

@@ -258,6 +258,8 @@ func TestGoldenMessages(t *testing.T) {
 		{"mine_last_page", Mine("U0MAYA001", mineStories(2), 12, 10, 3)},
 		{"mine_past_end", Mine("U0MAYA001", nil, 12, 30, 5)},
 		{"mine_long", Mine("U0AUTHOR1", manyStories(10), 500, 20, 10)},
+		{"checkins_empty", Checkins(nil, 0, 0, time.UTC)},
+		{"checkins_middle_page", Checkins(checkins(CheckinsPageSize), 12, 5, time.UTC)},
 		{"top_week", Top("week", tallies)},
 		{"top_empty_month", Top("month", nil)},
 		{"top_empty_all", Top("all", []extramile.Tally{{User: "U0NOBODY1"}})},
@@ -379,6 +381,7 @@ func TestGoldenHome(t *testing.T) {
 		{"home_new", newHome()},
 		{"home_busy", busyHome()},
 		{"home_admin", admin},
+		{"home_snoozed", snoozedHome()},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -422,4 +425,15 @@ func TestGoldenModals(t *testing.T) {
 			golden(t, c.name, c.v)
 		})
 	}
+}
+
+// checkins are n check-ins of one person, newest week first, one with
+// markup that must stay text.
+func checkins(n int) []extramile.Checkin {
+	var out []extramile.Checkin
+	for i := range n {
+		out = append(out, extramile.Checkin{User: "U0ANN00001", Week: 2900 - i,
+			Text: "Could have called the customer back the same day. <!channel> *not bold*", CreatedAt: time.Date(2026, 11, 30-7*i, 15, 0, 0, 0, time.UTC)})
+	}
+	return out
 }

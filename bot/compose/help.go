@@ -9,7 +9,7 @@ import (
 // Subcommands are the words /extramile understands after it, in the order
 // Help lists them. Anything else is a quick share ("@someone what they did")
 // or unknown.
-var Subcommands = []string{"mine", "top", "digest", "settings", "subscribe", "unsubscribe", "quiet", "nudges", "snooze", "forget-me", "help"}
+var Subcommands = []string{"mine", "top", "digest", "settings", "subscribe", "unsubscribe", "quiet", "nudges", "snooze", "checkins", "forget-me", "help"}
 
 // Help explains every subcommand, ephemerally, with a "Share a story" button.
 func Help() Message {
@@ -38,6 +38,7 @@ func helpBlocks() []slack.Block {
 			"• `/extramile quiet on` / `/extramile quiet off`: stop the daily kudos DM, or get it again (`/extramile quiet` says which it is)",
 			"• `/extramile nudges off` / `/extramile nudges on`: stop your weekly nudge DM, or get it again; " +
 				"`/extramile snooze 2w`: pause it (snoozed weeks don't break your streak)",
+			"• `/extramile checkins`: your private half-step check-ins, newest first (only you ever see them)",
 			"• `/extramile forget-me`: delete the stories you shared, the kudos you gave and your private check-ins",
 			"• `/extramile help`: this list",
 			"*For admins*",

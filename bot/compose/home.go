@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/slack-go/slack"
 
@@ -25,7 +26,20 @@ const (
 	// ActionOpenSettings is the admins' "Edit settings" button: it opens
 	// SettingsModal. Its value is empty.
 	ActionOpenSettings = "open_settings"
+	// ActionHomeNudges turns the person's weekly nudge off or on, as
+	// `/extramile nudges off|on` does (on also ends a snooze); its value
+	// is "off" or "on".
+	ActionHomeNudges = "home_nudges"
+	// ActionHomeSnooze is the Home's snooze menu (a static_select): the
+	// selected option's value is a snooze length ParseSnooze reads ("1w",
+	// "2w", "4w"), as `/extramile snooze 2w` takes.
+	ActionHomeSnooze = "home_snooze"
 )
+
+// HomeSnoozes are the lengths the Home's snooze menu offers.
+var HomeSnoozes = []struct{ Value, Label string }{
+	{"1w", "1 week"}, {"2w", "2 weeks"}, {"4w", "4 weeks"},
+}
 
 // HomePageSize is how many stories each list of the Home shows at once.
 const HomePageSize = 5
@@ -48,6 +62,8 @@ type HomeView struct {
 
 	// WroteThisWeek: the user shared a story this week.
 	WroteThisWeek bool
+	// Habit is the user's weekly habit: their streak and nudge controls.
+	Habit HomeHabit
 	// Month is the team's month so far, public stories only; nil when it
 	// could not be read.
 	Month *extramile.Digest
@@ -61,6 +77,25 @@ type HomeView struct {
 
 	// Admin is set for an admin: the Settings section.
 	Admin *HomeAdmin
+}
+
+// HomeHabit is what the Home shows of a person's weekly habit.
+type HomeHabit struct {
+	// Streak is the person's weeks in a row with a story (habit.Streak).
+	Streak int
+	// Nudges is whether the workspace has the weekly nudge at all
+	// (EXTRAMILE_NUDGE_SCHEDULE is not "off"); without it, the Home shows
+	// no nudge controls.
+	Nudges bool
+	// Off and SnoozedUntil are the person's choices (SnoozedUntil is zero,
+	// or the end of a snooze still running).
+	Off          bool
+	SnoozedUntil time.Time
+	// Loc is the person's zone, for the snooze's end where Slack cannot
+	// format the date.
+	Loc *time.Location
+	// Checkins is how many private half-step check-ins the person kept.
+	Checkins int
 }
 
 // HomeAdmin is what the Home's Settings section shows an admin.
@@ -101,11 +136,11 @@ func Home(v HomeView) slack.HomeTabViewRequest {
 
 	// This week.
 	blocks = append(blocks, divider(), header("This week"))
+	week := ":pencil2: You haven't written down a story this week yet. Who went the extra mile lately?"
 	if v.WroteThisWeek {
-		blocks = append(blocks, section(":white_check_mark: You wrote down a story this week. Thank you!"))
-	} else {
-		blocks = append(blocks, section(":pencil2: You haven't written down a story this week yet. Who went the extra mile lately?"))
+		week = ":white_check_mark: You wrote down a story this week. Thank you!"
 	}
+	blocks = append(blocks, section(week+"\n"+homeStreakLine(v.Habit.Streak)))
 	if d := v.Month; d != nil {
 		line := fmt.Sprintf("*This month, the team:* %s, %s recognized.",
 			plural(d.Stories, "story", "stories"), plural(d.Recognized, "person", "people"))
@@ -170,6 +205,7 @@ func Home(v HomeView) slack.HomeTabViewRequest {
 		where += "."
 	}
 	blocks = append(blocks, section(where))
+	blocks = append(blocks, homeHabitSettings(v.Habit)...)
 	if a := v.Admin; a != nil {
 		blocks = append(blocks, divider(), header("Settings (admins)"))
 		lines := []string{"Schedules, in " + a.Zone + ":"}
@@ -232,4 +268,49 @@ func nineWays() string {
 		names[i] = w.Title()
 	}
 	return strings.Join(names, ", ")
+}
+
+// homeStreakLine is the Home's line about the person's streak, encouraging
+// when there is none yet.
+func homeStreakLine(streak int) string {
+	switch {
+	case streak <= 0:
+		return ":seedling: No streak yet: one story a week starts one. Snoozed weeks and skipped holidays never break it."
+	case streak == 1:
+		return ":seedling: *1 week* with a story. Next week makes it a streak."
+	}
+	return ":fire: *" + strconv.Itoa(streak) + " weeks in a row* with a story. Keep it going!"
+}
+
+// homeHabitSettings are the Home's weekly nudge controls and the line about
+// the person's private check-ins.
+func homeHabitSettings(h HomeHabit) []slack.Block {
+	var out []slack.Block
+	switch {
+	case !h.Nudges:
+		out = append(out, section("*Weekly nudge:* not sent in this workspace."))
+	case h.Off:
+		sec := section("*Weekly nudge:* off. I won't DM you about the habit.")
+		sec.Accessory = slack.NewAccessory(button(ActionHomeNudges, "Turn on", "on", ""))
+		out = append(out, sec)
+	case !h.SnoozedUntil.IsZero():
+		sec := section("*Weekly nudge:* snoozed until " + slackDateIn(h.SnoozedUntil, h.Loc) + ". Snoozed weeks don't count against your streak.")
+		sec.Accessory = slack.NewAccessory(button(ActionHomeNudges, "Resume", "on", ""))
+		out = append(out, sec)
+	default:
+		sec := section("*Weekly nudge:* on. Once a week, at your own time, I ask you the week's question.")
+		sec.Accessory = slack.NewAccessory(button(ActionHomeNudges, "Turn off", "off", ""))
+		snooze := section("*Snooze the nudge* for a while; your streak waits too.")
+		opts := make([]*slack.OptionBlockObject, 0, len(HomeSnoozes))
+		for _, o := range HomeSnoozes {
+			opts = append(opts, slack.NewOptionBlockObject(o.Value, plain(o.Label), nil))
+		}
+		snooze.Accessory = slack.NewAccessory(slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("Snooze for…"), ActionHomeSnooze, opts...))
+		out = append(out, sec, snooze)
+	}
+	line := ":lock: Your half-step check-ins are kept just for you; `/extramile checkins` shows them to you alone."
+	if h.Checkins > 0 {
+		line = ":lock: You kept " + plural(h.Checkins, "half-step check-in", "half-step check-ins") + ", just for you; `/extramile checkins` shows them to you alone."
+	}
+	return append(out, contextBlock(line))
 }

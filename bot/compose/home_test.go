@@ -42,6 +42,7 @@ func busyHome() HomeView {
 		User: "U0ANN00001", About: about, AboutTotal: 37, AboutOffset: 5,
 		Shared: shared, SharedTotal: 12, SharedOffset: 0,
 		WroteThisWeek: true, Month: month, Quiet: true,
+		Habit:         HomeHabit{Streak: 3, Nudges: true, Checkins: 4},
 		KudosChannels: channels, KudosChannelsKnown: true,
 	}
 }
@@ -51,7 +52,17 @@ func newHome() HomeView {
 	for _, w := range extramile.Ways {
 		month.ByWay = append(month.ByWay, extramile.WayCount{Way: w})
 	}
-	return HomeView{User: "U0NEW00001", Month: month, KudosChannels: []string{"C0WINS0001"}, KudosChannelsKnown: true}
+	return HomeView{User: "U0NEW00001", Month: month, KudosChannels: []string{"C0WINS0001"}, KudosChannelsKnown: true,
+		Habit: HomeHabit{Nudges: true}}
+}
+
+// snoozedHome is the Home of someone who snoozed their nudge, with a
+// streak of one week and no story this week.
+func snoozedHome() HomeView {
+	v := busyHome()
+	v.WroteThisWeek, v.Quiet = false, false
+	v.Habit = HomeHabit{Streak: 1, Nudges: true, SnoozedUntil: time.Date(2026, 12, 21, 12, 0, 0, 0, time.UTC), Loc: time.UTC}
+	return v
 }
 
 func TestHomeWithinLimits(t *testing.T) {
@@ -60,7 +71,7 @@ func TestHomeWithinLimits(t *testing.T) {
 	for range 50 {
 		v.About = append(v.About, v.About[0])
 	}
-	for _, h := range []HomeView{v, newHome(), {}} {
+	for _, h := range []HomeView{v, newHome(), snoozedHome(), {}} {
 		if err := CheckHome(Home(h)); err != nil {
 			t.Errorf("CheckHome: %v", err)
 		}
@@ -97,12 +108,21 @@ func TestHomeButtons(t *testing.T) {
 		ActionHomeAboutPage + "=0:0", ActionHomeAboutPage + "=10:0", // newer and older stories about you
 		ActionHomeSharedPage + "=5:5", // older stories you shared
 		ActionHomeQuiet + "=off",      // quiet now: turn DMs on
+		ActionHomeNudges + "=off",     // nudges on: turn them off (and the snooze menu)
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("buttons %v, want %v", got, want)
 	}
-	if got := homeButtons(newHome()); !slices.Equal(got, []string{ActionShareStory + "=", ActionHomeQuiet + "=on"}) {
+	if got := homeButtons(newHome()); !slices.Equal(got, []string{ActionShareStory + "=", ActionHomeQuiet + "=on", ActionHomeNudges + "=off"}) {
 		t.Errorf("a newcomer's buttons: %v", got)
+	}
+	if got := homeButtons(snoozedHome()); !slices.Contains(got, ActionHomeNudges+"=on") {
+		t.Errorf("a snoozed person's buttons: %v, want Resume", got)
+	}
+	off := newHome()
+	off.Habit.Off = true
+	if got := homeButtons(off); !slices.Contains(got, ActionHomeNudges+"=on") {
+		t.Errorf("buttons with nudges off: %v, want Turn on", got)
 	}
 	if got, want := HomePages(-3, 7), "0:7"; got != want {
 		t.Errorf("HomePages = %q, want %q", got, want)

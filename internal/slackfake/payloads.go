@@ -164,6 +164,16 @@ func OverflowAction(actionID, blockID, value string) map[string]any {
 	return obj{"type": "overflow", "action_id": actionID, "block_id": blockID, "selected_option": option(value)}
 }
 
+// StaticSelectAction is an option chosen in a static_select menu (in an
+// actions block or a section's accessory) for BlockActionsPayload: Slack
+// sends the payload as soon as the option is chosen, with selected_option
+// (Bolt's StaticSelectAction, src/types/actions/block-action.ts; "*_select:
+// when an item is chosen from the select menu",
+// https://docs.slack.dev/reference/interaction-payloads/block_actions-payload).
+func StaticSelectAction(actionID, blockID, value string) map[string]any {
+	return obj{"type": "static_select", "action_id": actionID, "block_id": blockID, "selected_option": option(value)}
+}
+
 // TextValue is the state of a plain_text_input ("" reads as null, as Slack sends an empty input).
 func TextValue(v string) map[string]any {
 	if v == "" {

@@ -18,6 +18,7 @@ import (
 // response_url; "Half-step check-in" opens the private modal, whose answer
 // is kept for the person alone: exported only when asked for.
 func TestNudgeButtons(t *testing.T) {
+	t.Parallel()
 	at := utc(9, 12, 0)
 	h, clk := newHabit(t, "0 0 * * MON", at.Add(-10*time.Minute))
 	h.Start()

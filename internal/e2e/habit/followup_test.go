@@ -79,6 +79,7 @@ func threadReplies(h *apptest.Harness, channel, ts string) []slackfake.Message {
 // database; the answer is posted once as a reply under the shoutout, kept
 // and exported; a second answer is refused.
 func TestFollowUpPostsOnceInTheThread(t *testing.T) {
+	t.Parallel()
 	t0 := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 	h, clk := newHabit(t, "0 15 * * THU", t0, func(c *config.Config) { c.FollowUpAfter = 336 * time.Hour })
 	h.Start()

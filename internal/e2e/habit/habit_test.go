@@ -104,6 +104,7 @@ func utc(d, h, m int) time.Time { return time.Date(2026, 12, d, h, m, 0, 0, time
 // week sends them nothing more, nor does a restart whose catch-up runs the
 // same firing again.
 func TestNudgesAtEachOwnHourOnceAcrossRestart(t *testing.T) {
+	t.Parallel()
 	h, clk := newHabit(t, "0 15 * * THU", utc(10, 0, 30))
 	h.Start()
 	steps := []struct {
@@ -142,6 +143,7 @@ func TestNudgesAtEachOwnHourOnceAcrossRestart(t *testing.T) {
 // TestNudgesOnceWithTwoProcesses: two processes on one database and one
 // clock both run the same firing: each person is nudged once.
 func TestNudgesOnceWithTwoProcesses(t *testing.T) {
+	t.Parallel()
 	h, clk := newHabit(t, "0 0 * * MON", utc(9, 11, 50)) // everyone is due from the week's first instant
 	h.Start()
 	h.StartAnother()
@@ -155,6 +157,7 @@ func TestNudgesOnceWithTwoProcesses(t *testing.T) {
 // /extramile nudges on, and /extramile snooze 2w holds it back for two
 // weeks from the program's clock, and no longer.
 func TestOptOutAndSnoozeHold(t *testing.T) {
+	t.Parallel()
 	t0 := utc(7, 12, 0) // Monday
 	h, clk := newHabit(t, "0 0 * * MON", t0)
 	h.Start()
@@ -183,6 +186,7 @@ func TestOptOutAndSnoozeHold(t *testing.T) {
 // of that day (in their own zone), only admins may skip, and guests are
 // nudged once an admin turns that on.
 func TestAdminsSkipDatesAndNudgeGuests(t *testing.T) {
+	t.Parallel()
 	h, clk := newHabit(t, "0 15 * * THU", utc(11, 11, 50))
 	h.Start()
 	h.Command(apptest.Alice, apptest.General, "settings habit guests on") // not an admin: nothing changes
