@@ -99,14 +99,18 @@ func (b *Bot) topCommand(ctx context.Context, cmd slackapp.Command) (compose.Mes
 	return compose.Top(period, tallies), nil
 }
 
-// digestCommand answers /extramile digest: this month's digest so far.
+// digestCommand answers /extramile digest: this month's digest so far,
+// with the longest streaks as they stand now (as the monthly digest names
+// them at the month's end).
 func (b *Bot) digestCommand(ctx context.Context, cmd slackapp.Command) (compose.Message, error) {
-	from, to := scheduler.MonthOf(b.now(), b.loc)
+	now := b.now()
+	from, to := scheduler.MonthOf(now, b.loc)
 	prevFrom, _ := scheduler.PreviousMonth(from, b.loc)
 	d, err := b.store.Digest(ctx, digestQuery(from, to, prevFrom, cmd.ChannelID))
 	if err != nil {
 		return compose.Message{}, err
 	}
+	d.Streaks = b.longestStreaks(ctx, from, to, now, cmd.ChannelID, map[string]int{}) // habit.go
 	return compose.DigestPreview(d, b.loc), nil
 }
 

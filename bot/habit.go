@@ -488,11 +488,13 @@ func (b *Bot) currentStreak(ctx context.Context, user string) int {
 // computes the streak of.
 const digestStreakPeople = 200
 
-// longestStreaks returns the longest streaks, at the end of [from, to), of
-// the people who shared a story visible in channel during the period, each
-// in their own zone; known caches streaks across the run's channels. A
-// streak that cannot be computed is left out (the digest still posts).
-func (b *Bot) longestStreaks(ctx context.Context, from, to time.Time, channel string, known map[string]int) []extramile.StreakTally {
+// longestStreaks returns the longest streaks at at (the end of the month
+// for the digest, now for its preview) of the people who shared a story
+// visible in channel during [from, to), each in their own zone; known
+// caches streaks across the run's channels. A streak that cannot be
+// computed is left out (the digest still posts). The monthly digest and
+// `/extramile digest` both name them from here.
+func (b *Bot) longestStreaks(ctx context.Context, from, to, at time.Time, channel string, known map[string]int) []extramile.StreakTally {
 	stories, err := b.store.Stories(ctx, extramile.StoryFilter{From: from, To: to, Visibility: extramile.SeenIn(channel)})
 	if err != nil {
 		b.log.Warn("could not read the period's stories for streaks", "error", err)
@@ -503,7 +505,6 @@ func (b *Bot) longestStreaks(ctx context.Context, from, to time.Time, channel st
 		b.log.Warn("could not read the skipped dates for streaks", "error", err)
 		return nil
 	}
-	at := to.Add(-time.Nanosecond)
 	seen := map[string]bool{}
 	var out []extramile.StreakTally
 	for _, s := range stories {

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"sync"
 
@@ -113,12 +114,20 @@ func (b *Bot) editStory(ctx context.Context, user string, form compose.StoryForm
 	if v := form.Meta.Version; v != 0 && v != compose.StoryVersion(s) {
 		return extramile.Errorf(extramile.ECONFLICT, "This story was changed since you opened this form. Copy your text if you need it, close the form and open it again from the shoutout's menu to edit the latest version.")
 	}
+	// Everyone on the story before or after the edit sees the change on
+	// their Home: the people added, and the people removed too.
+	concerned := append([]string{s.Author}, s.Recognized...)
 	s.Recognized, s.Text, s.Audience, s.Way, s.Lesson = form.Recognized, form.Text, form.Audience, form.Way, form.Lesson
 	if err := b.store.UpdateStory(ctx, s); err != nil {
 		return err
 	}
 	b.log.Info("story edited", "story", s.ID, "by", user)
-	b.refreshHomes(ctx, append([]string{s.Author}, s.Recognized...)...)
+	for _, u := range s.Recognized {
+		if !slices.Contains(concerned, u) {
+			concerned = append(concerned, u)
+		}
+	}
+	b.refreshHomes(ctx, concerned...)
 	if s.ShoutoutTS != "" {
 		b.goBackground(ctx, func(ctx context.Context) {
 			msg := compose.Shoutout(s, b.emojiList...)

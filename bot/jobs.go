@@ -94,7 +94,7 @@ func (b *Bot) DigestJob(ctx context.Context, scheduledAt time.Time) error {
 		if err != nil {
 			return compose.Message{}, err
 		}
-		d.Streaks = b.longestStreaks(ctx, from, to, channel, streaks) // habit.go
+		d.Streaks = b.longestStreaks(ctx, from, to, to.Add(-time.Nanosecond), channel, streaks) // habit.go
 		digests[channel] = d
 		return compose.Digest(d, b.loc), nil
 	}, func(ctx context.Context, channel, ts string) {
