@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"math"
 	"strings"
 	"sync"
 	"time"
@@ -61,6 +62,10 @@ type Options struct {
 	// FollowUpAfter is EXTRAMILE_FOLLOWUP_AFTER: how long after a story for
 	// a customer its author is asked what changed (0: never).
 	FollowUpAfter time.Duration
+	// UsersListAbove: a nudge pass lists the workspace with users.list when
+	// more than this many of the people it looks up are not cached (0:
+	// usersListAbove, 50; negative: never, users.info for each person).
+	UsersListAbove int
 }
 
 // Bot answers Slack. Create it with New.
@@ -163,6 +168,12 @@ func New(o Options) *Bot {
 	}
 	b.dir = newDirectory(o.API, b.now)
 	b.followUpAfter = o.FollowUpAfter
+	switch b.habit.listAbove = o.UsersListAbove; {
+	case o.UsersListAbove == 0:
+		b.habit.listAbove = usersListAbove
+	case o.UsersListAbove < 0:
+		b.habit.listAbove = math.MaxInt
+	}
 	if spec := strings.TrimSpace(o.NudgeSchedule); !strings.EqualFold(spec, "off") {
 		b.habit.spec = spec
 	}

@@ -72,7 +72,8 @@ func NudgeWeekKey(week int) time.Time {
 
 // habitState is the nudge job's configuration and caches.
 type habitState struct {
-	spec string // EXTRAMILE_NUDGE_SCHEDULE; "" when nudges are off
+	spec      string // EXTRAMILE_NUDGE_SCHEDULE; "" when nudges are off
+	listAbove int    // usersListAbove (tests and benchmarks change it)
 
 	mu      sync.Mutex
 	scheds  map[string]scheduler.Schedule // by zone name
@@ -125,6 +126,7 @@ func (b *Bot) NudgeJob(ctx context.Context, scheduledAt time.Time) error {
 	if err != nil {
 		return err
 	}
+	b.fillDirectory(ctx, people)
 	skips, err := b.store.SkipDates(ctx)
 	if err != nil {
 		return err
@@ -143,6 +145,27 @@ func (b *Bot) NudgeJob(ctx context.Context, scheduledAt time.Time) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// usersListAbove: when a nudge pass would ask users.info about more people
+// than this, it lists the whole workspace with users.list first (one call
+// per 200 people, whoever is in the channels), and users.info is left for
+// the few the list did not have.
+const usersListAbove = 50
+
+// fillDirectory makes sure the directory knows the people a nudge pass
+// looks up: with users.list when many are not cached (usersListAbove). A
+// failed listing is logged; the pass then asks users.info about the rest.
+func (b *Bot) fillDirectory(ctx context.Context, people []string) {
+	if b.dir.stale(people) <= b.habit.listAbove {
+		return
+	}
+	n, err := b.dir.fillUsers(ctx)
+	if err != nil {
+		b.log.Warn("could not list the workspace's people; looking them up one by one", "listed", n, "error", err)
+		return
+	}
+	b.log.Debug("listed the workspace's people for the weekly nudge", "users", n)
 }
 
 // settingIs reports whether the admins' setting key is value (a setting that

@@ -63,6 +63,10 @@ type Main struct {
 	// are added (test hook: RunNow runs a job for a chosen firing time and
 	// returns what the job returned).
 	Scheduler func(*scheduler.Scheduler)
+	// UsersListAbove is bot.Options.UsersListAbove: when the nudge job
+	// lists the workspace with users.list rather than asking users.info
+	// about each person (test hook: 0 is the default).
+	UsersListAbove int
 
 	db *storage.DB
 }
@@ -125,7 +129,7 @@ func (m *Main) Run(ctx context.Context) error {
 		PostGrace: tm.postGrace, OnReaction: obs.Reaction, OnPost: obs.Post,
 		ResponseURLTimeout: m.ResponseURLTimeout,
 		Reschedule:         sched.Reschedule, SchedulesFromEnv: fromEnv,
-		NudgeSchedule: cfg.NudgeSchedule, FollowUpAfter: cfg.FollowUpAfter,
+		NudgeSchedule: cfg.NudgeSchedule, FollowUpAfter: cfg.FollowUpAfter, UsersListAbove: m.UsersListAbove,
 	})
 	nudgeEvery := bot.NudgeEvery
 	if m.NudgeEvery != "" {

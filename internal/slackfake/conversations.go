@@ -1,6 +1,8 @@
 package slackfake
 
 import (
+	"encoding/base64"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -47,15 +49,47 @@ func (s *Server) usersInfo(req *request) obj {
 	return obj{"ok": true, "user": s.userJSON(u)}
 }
 
-// usersList lists the directory, paginated with limit and cursor.
+// usersList lists the directory as Slack documents users.list
+// (https://docs.slack.dev/reference/methods/users.list): every user,
+// deactivated ones and bots included (deleted, is_bot, is_restricted,
+// is_ultra_restricted and tz as users.info gives them), in pages by
+// cursor. "To begin pagination, specify a limit value under 1000. We
+// recommend no more than 200 results at a time"; without a limit "Slack
+// attempting to deliver you the entire result set". Each page carries
+// response_metadata.next_cursor, an opaque string ("dXNlcjpVMDYxTkZUVDI=" in
+// the docs' example: base64 of "user:U061NFTT2", the next page's first
+// user), which is "" on the last page
+// (https://docs.slack.dev/apis/web-api/pagination); a cursor it did not
+// issue answers invalid_cursor (as conversations.history's does).
 func (s *Server) usersList(req *request) obj {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var all []obj
-	for _, u := range s.sortedUsers() {
-		all = append(all, s.userJSON(u))
+	users := s.sortedUsers()
+	from := 0
+	if c := req.params.Get("cursor"); c != "" {
+		raw, err := base64.StdEncoding.DecodeString(c)
+		id, ok := strings.CutPrefix(string(raw), "user:")
+		if err != nil || !ok {
+			return apiError("invalid_cursor")
+		}
+		from = slices.IndexFunc(users, func(u User) bool { return u.ID == id })
+		if from < 0 {
+			return apiError("invalid_cursor")
+		}
 	}
-	page, next := paginate(all, req)
+	limit, _ := strconv.Atoi(req.params.Get("limit"))
+	if limit <= 0 {
+		limit = len(users)
+	}
+	to := min(from+limit, len(users))
+	page := make([]obj, 0, to-from)
+	for _, u := range users[from:to] {
+		page = append(page, s.userJSON(u))
+	}
+	next := ""
+	if to < len(users) {
+		next = base64.StdEncoding.EncodeToString([]byte("user:" + users[to].ID))
+	}
 	return obj{"ok": true, "members": page, "cache_ts": s.now().Unix(), "response_metadata": obj{"next_cursor": next}}
 }
 

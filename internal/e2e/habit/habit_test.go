@@ -32,7 +32,7 @@ const (
 // with the nudge schedule spec, running on a fake clock reading t0 (the
 // nudge and follow-up jobs at their production cadence, bot.NudgeEvery).
 // It returns the harness and the clock; the test starts the harness.
-func newHabit(t *testing.T, spec string, t0 time.Time, opts ...func(*config.Config)) (*apptest.Harness, *clock.Fake) {
+func newHabit(t testing.TB, spec string, t0 time.Time, opts ...func(*config.Config)) (*apptest.Harness, *clock.Fake) {
 	t.Helper()
 	h := apptest.New(t, append([]func(*config.Config){func(c *config.Config) { c.NudgeSchedule = spec }}, opts...)...)
 	for _, u := range []slackfake.User{
@@ -55,7 +55,7 @@ func newHabit(t *testing.T, spec string, t0 time.Time, opts ...func(*config.Conf
 // fire moves the clock to at (a firing of bot.NudgeEvery) and waits until
 // each of the processes running has finished job's run for that firing,
 // failing the test on an error.
-func fire(t *testing.T, h *apptest.Harness, clk *clock.Fake, job string, at time.Time, processes int) {
+func fire(t testing.TB, h *apptest.Harness, clk *clock.Fake, job string, at time.Time, processes int) {
 	t.Helper()
 	clk.Set(at)
 	runs := h.WaitRuns(processes, job+" at "+at.Format(time.RFC3339), func(r scheduler.Run) bool {
