@@ -99,6 +99,10 @@ func (b *Bot) topCommand(ctx context.Context, cmd slackapp.Command) (compose.Mes
 	return compose.Top(period, tallies), nil
 }
 
+// previewStreaksBudget bounds the time `/extramile digest` spends on the
+// month's longest streaks, well within the ack's.
+const previewStreaksBudget = time.Second
+
 // digestCommand answers /extramile digest: this month's digest so far,
 // with the longest streaks as they stand now (as the monthly digest names
 // them at the month's end).
@@ -110,7 +114,12 @@ func (b *Bot) digestCommand(ctx context.Context, cmd slackapp.Command) (compose.
 	if err != nil {
 		return compose.Message{}, err
 	}
-	d.Streaks = b.longestStreaks(ctx, from, to, now, cmd.ChannelID, map[string]int{}) // habit.go
+	// The streaks are a bonus of the preview: they get at most
+	// previewStreaksBudget of the reply's time (a streak not computed by
+	// then is left out, as in the monthly digest).
+	sctx, cancel := context.WithTimeout(ctx, previewStreaksBudget)
+	defer cancel()
+	d.Streaks = b.longestStreaks(sctx, from, to, now, cmd.ChannelID, map[string]int{}) // habit.go
 	return compose.DigestPreview(d, b.loc), nil
 }
 

@@ -531,6 +531,10 @@ func (b *Bot) longestStreaks(ctx context.Context, from, to, at time.Time, channe
 	seen := map[string]bool{}
 	var out []extramile.StreakTally
 	for _, s := range stories {
+		if ctx.Err() != nil {
+			b.log.Warn("streaks left out: no time left", "error", ctx.Err())
+			break
+		}
 		if seen[s.Author] || len(seen) == digestStreakPeople {
 			continue
 		}
