@@ -5,12 +5,15 @@ import (
 	"encoding/json"
 	"log/slog"
 	"math"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/slack-go/slack"
 
+	"github.com/extramile/extramile"
 	"github.com/extramile/extramile/bot/compose"
 	"github.com/extramile/extramile/scheduler"
 )
@@ -20,9 +23,9 @@ type Options struct {
 	API        *slack.Client
 	Store      Store
 	Channel    string         // EXTRAMILE_CHANNEL: gets prompts, roundups and digests ("" = only subscribed channels)
-	Location   *time.Location // zone of the schedules, digests and leaderboards
-	KudosEmoji []string       // reaction names that give kudos
-	DailyLimit int            // kudos one person may give per day; 0 = no limit
+	Location   *time.Location // zone of the schedules, digests and leaderboards at start
+	KudosEmoji []string       // reaction names that give kudos (when Settings is nil)
+	DailyLimit int            // kudos one person may give per day; 0 = no limit (when Settings is nil)
 	Admins     []string       // EXTRAMILE_ADMINS
 	Jobs       func() []scheduler.Entry
 	Logger     *slog.Logger
@@ -52,12 +55,18 @@ type Options struct {
 	// (scheduler.Scheduler.Reschedule); nil: schedules cannot be changed
 	// in Slack.
 	Reschedule func(job, spec string) error
-	// SchedulesFromEnv names, by job, the variable of each schedule the
-	// operator set in the environment: Slack shows those and does not
-	// change them.
-	SchedulesFromEnv map[string]string
+	// SetLocation reads every schedule in a new zone at once
+	// (scheduler.Scheduler.SetLocation); nil: the zone cannot be changed
+	// in Slack.
+	SetLocation func(*time.Location) error
+	// Settings answers what each setting admins may change in Slack is
+	// now, and where it comes from. Nil: the settings are Location,
+	// KudosEmoji, DailyLimit and NudgeSchedule, none set in the
+	// environment, kept in Store.
+	Settings *Settings
 	// NudgeSchedule is EXTRAMILE_NUDGE_SCHEDULE, the weekly nudge's cron
-	// spec read in each person's zone; "" or "off" sends no nudges.
+	// spec read in each person's zone; "" or "off" sends no nudges (when
+	// Settings is nil).
 	NudgeSchedule string
 	// FollowUpAfter is EXTRAMILE_FOLLOWUP_AFTER: how long after a story for
 	// a customer its author is asked what changed (0: never).
@@ -73,10 +82,8 @@ type Bot struct {
 	api        *slack.Client
 	store      Store
 	channel    string
-	loc        *time.Location
-	kudosEmoji map[string]bool
-	emojiList  []string
-	dailyLimit int
+	zone       atomic.Pointer[time.Location] // the schedules' zone now (loc)
+	conf       *Settings
 	admins     map[string]bool
 	jobs       func() []scheduler.Entry
 	log        *slog.Logger
@@ -114,9 +121,9 @@ type Bot struct {
 	homePacer postPacer
 	homeHash  sync.Map // user ID → hash of the Home last published
 
-	// Schedules changed in Slack (settingsmodal.go).
-	reschedule       func(job, spec string) error
-	schedulesFromEnv map[string]string
+	// Settings changed in Slack (settingsmodal.go).
+	reschedule  func(job, spec string) error
+	setLocation func(*time.Location) error
 
 	background sync.WaitGroup
 
@@ -127,9 +134,8 @@ type Bot struct {
 // New returns a Bot; call Start before serving.
 func New(o Options) *Bot {
 	b := &Bot{
-		api: o.API, store: o.Store, channel: o.Channel, loc: o.Location,
-		reschedule: o.Reschedule, schedulesFromEnv: o.SchedulesFromEnv,
-		kudosEmoji: map[string]bool{}, emojiList: o.KudosEmoji, dailyLimit: o.DailyLimit,
+		api: o.API, store: o.Store, channel: o.Channel,
+		reschedule: o.Reschedule, setLocation: o.SetLocation, conf: o.Settings,
 		admins: map[string]bool{}, jobs: o.Jobs, log: o.Logger, now: o.Now, pace: o.PostInterval,
 		owner: newOwnerID(), channelPace: o.ChannelPace.withDefaults(), metrics: o.Metrics,
 		postGrace: o.PostGrace, onReaction: o.OnReaction, onPost: o.OnPost,
@@ -138,11 +144,32 @@ func New(o Options) *Bot {
 		b.metrics = noMetrics{}
 	}
 	b.store = topInvalidator{Store: o.Store, tops: &b.tops}
-	if b.loc == nil {
-		b.loc = time.UTC
+	loc := o.Location
+	if loc == nil {
+		loc = time.UTC
 	}
+	b.zone.Store(loc)
 	if b.log == nil {
 		b.log = slog.New(slog.DiscardHandler)
+	}
+	if b.conf == nil {
+		nudge := o.NudgeSchedule
+		if extramile.NudgesOff(nudge) {
+			nudge = "off"
+		}
+		emoji, limit := strings.Join(o.KudosEmoji, ","), strconv.Itoa(o.DailyLimit)
+		if len(o.KudosEmoji) == 0 {
+			emoji = ""
+		}
+		env := map[string]EnvValue{
+			"EXTRAMILE_TIMEZONE":          {Value: loc.String()},
+			"EXTRAMILE_KUDOS_DAILY_LIMIT": {Value: limit},
+			"EXTRAMILE_NUDGE_SCHEDULE":    {Value: nudge},
+		}
+		if emoji != "" {
+			env["EXTRAMILE_KUDOS_EMOJI"] = EnvValue{Value: emoji}
+		}
+		b.conf = NewSettings(o.Store, env, b.log)
 	}
 	if b.now == nil {
 		b.now = time.Now
@@ -160,9 +187,6 @@ func New(o Options) *Bot {
 	if b.jobs == nil {
 		b.jobs = func() []scheduler.Entry { return nil }
 	}
-	for _, e := range o.KudosEmoji {
-		b.kudosEmoji[e] = true
-	}
 	for _, a := range o.Admins {
 		b.admins[a] = true
 	}
@@ -174,11 +198,12 @@ func New(o Options) *Bot {
 	case o.UsersListAbove < 0:
 		b.habit.listAbove = math.MaxInt
 	}
-	if spec := strings.TrimSpace(o.NudgeSchedule); !strings.EqualFold(spec, "off") {
-		b.habit.spec = spec
-	}
 	return b
 }
+
+// loc is the zone of the schedules, digests and leaderboards now: the
+// time zone setting, changed at once when an admin changes it in Slack.
+func (b *Bot) loc() *time.Location { return b.zone.Load() }
 
 // Start learns the bot's own user ID (auth.test), resumes the shoutouts a
 // restart interrupted (but those another live process is publishing) and the

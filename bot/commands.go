@@ -86,7 +86,7 @@ func (b *Bot) topCommand(ctx context.Context, cmd slackapp.Command) (compose.Mes
 	if period == "" {
 		period = "month"
 	}
-	from, ok := periodStart(period, b.now(), b.loc)
+	from, ok := periodStart(period, b.now(), b.loc())
 	if !ok {
 		return compose.Error("Use `/extramile top week`, `/extramile top month` or `/extramile top all`."), nil
 	}
@@ -108,8 +108,8 @@ const previewStreaksBudget = time.Second
 // them at the month's end).
 func (b *Bot) digestCommand(ctx context.Context, cmd slackapp.Command) (compose.Message, error) {
 	now := b.now()
-	from, to := scheduler.MonthOf(now, b.loc)
-	prevFrom, _ := scheduler.PreviousMonth(from, b.loc)
+	from, to := scheduler.MonthOf(now, b.loc())
+	prevFrom, _ := scheduler.PreviousMonth(from, b.loc())
 	d, err := b.store.Digest(ctx, digestQuery(from, to, prevFrom, cmd.ChannelID))
 	if err != nil {
 		return compose.Message{}, err
@@ -120,7 +120,7 @@ func (b *Bot) digestCommand(ctx context.Context, cmd slackapp.Command) (compose.
 	sctx, cancel := context.WithTimeout(ctx, previewStreaksBudget)
 	defer cancel()
 	d.Streaks = b.longestStreaks(sctx, from, to, now, cmd.ChannelID, map[string]int{}) // habit.go
-	return compose.DigestPreview(d, b.loc), nil
+	return compose.DigestPreview(d, b.loc()), nil
 }
 
 // settingsCommand answers /extramile settings: what is scheduled where
@@ -311,8 +311,9 @@ func (b *Bot) quickShare(ctx context.Context, cmd slackapp.Command) compose.Mess
 
 // settings describes what is scheduled where and when.
 func (b *Bot) settings(ctx context.Context, user string) compose.Message {
-	v := compose.SettingsView{Zone: b.loc.String(), KudosEmoji: b.emojiList, DailyLimit: b.dailyLimit, IsAdmin: b.isAdmin(ctx, user)}
+	v := compose.SettingsView{Zone: b.loc().String(), KudosEmoji: b.conf.KudosEmoji(ctx), DailyLimit: b.conf.DailyLimit(ctx), IsAdmin: b.isAdmin(ctx, user)}
 	v.Jobs = b.jobInfos(ctx)      // jobinfo.go
+	b.describeSettings(ctx, &v)   // settingsmodal.go
 	b.describeKudosWhere(ctx, &v) // kudoswhere.go
 	channels, err := b.channels(ctx)
 	if err != nil {

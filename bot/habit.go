@@ -72,12 +72,22 @@ func NudgeWeekKey(week int) time.Time {
 
 // habitState is the nudge job's configuration and caches.
 type habitState struct {
-	spec      string // EXTRAMILE_NUDGE_SCHEDULE; "" when nudges are off
-	listAbove int    // usersListAbove (tests and benchmarks change it)
+	listAbove int // usersListAbove (tests and benchmarks change it)
 
 	mu      sync.Mutex
+	spec    string                        // the nudge schedule the cached ones read (useSpec)
 	scheds  map[string]scheduler.Schedule // by zone name
 	members map[string]cached[[]string]   // conversations.members by channel
+}
+
+// useSpec makes spec (the nudge schedule setting now) the one schedule
+// reads, dropping the schedules cached for another.
+func (h *habitState) useSpec(spec string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if spec != h.spec {
+		h.spec, h.scheds = spec, nil
+	}
 }
 
 // schedule returns the nudge schedule read in loc; key names loc uniquely
@@ -115,9 +125,11 @@ func nudgeable(u *slack.User, guests bool) bool {
 // scheduled posts whose own nudge time of their week (EXTRAMILE_NUDGE_SCHEDULE
 // read in their Slack zone) is at or before scheduledAt.
 func (b *Bot) NudgeJob(ctx context.Context, scheduledAt time.Time) error {
-	if b.habit.spec == "" {
+	spec := b.conf.NudgeSchedule(ctx) // settings.go: read at each run
+	if spec == "" {
 		return nil
 	}
+	b.habit.useSpec(spec)
 	channels, err := b.channels(ctx)
 	if err != nil {
 		return err
@@ -191,7 +203,7 @@ func (b *Bot) nudge(ctx, postCtx context.Context, id string, now time.Time, skip
 	if err != nil || prefs.Off || prefs.Snoozed(now) {
 		return err
 	}
-	loc := userLocation(u.TZ, u.TZOffset, b.loc) // kudos.go
+	loc := userLocation(u.TZ, u.TZOffset, b.loc()) // kudos.go
 	sched, err := b.habit.schedule(u.TZ+"|"+strconv.Itoa(u.TZOffset), loc)
 	if err != nil {
 		return err
@@ -411,9 +423,9 @@ func (b *Bot) checkinsPage(ctx context.Context, cb slack.InteractionCallback, a 
 func (b *Bot) userLoc(ctx context.Context, user string) *time.Location {
 	u, err := b.dir.user(ctx, user)
 	if err != nil {
-		return b.loc
+		return b.loc()
 	}
-	return userLocation(u.TZ, u.TZOffset, b.loc)
+	return userLocation(u.TZ, u.TZOffset, b.loc())
 }
 
 // nudgeSkipButton answers the nudge's "Not this week": the nudge is

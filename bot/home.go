@@ -98,7 +98,7 @@ func (b *Bot) homeView(ctx context.Context, user string, about, shared int) (com
 		return v, err
 	}
 	now := b.now()
-	weekFrom, _ := scheduler.WeekOf(now, b.loc)
+	weekFrom, _ := scheduler.WeekOf(now, b.loc())
 	latest := v.Shared
 	if shared != 0 {
 		if latest, _, err = b.store.StoriesBy(ctx, user, 0, 1); err != nil {
@@ -109,7 +109,7 @@ func (b *Bot) homeView(ctx context.Context, user string, about, shared int) (com
 
 	v.Habit = b.homeHabit(ctx, user, now)
 
-	from, to := scheduler.MonthOf(now, b.loc)
+	from, to := scheduler.MonthOf(now, b.loc())
 	if d, err := b.store.Digest(ctx, extramile.DigestQuery{From: from, To: to, Visibility: extramile.Public, TopN: 1}); err != nil {
 		b.log.Warn("Home without the month's counts", "error", err)
 	} else {
@@ -125,7 +125,7 @@ func (b *Bot) homeView(ctx context.Context, user string, about, shared int) (com
 	v.KudosEverywhere = where == kudosEverywhere
 	v.KudosChannels, v.KudosChannelsKnown = b.members.channels()
 	if b.jobs != nil && b.isAdmin(ctx, user) {
-		v.Admin = &compose.HomeAdmin{Zone: b.loc.String(), Schedules: b.scheduleSettings()}
+		v.Admin = &compose.HomeAdmin{Zone: b.loc().String(), Schedules: b.scheduleSettings()}
 	}
 	return v, nil
 }
@@ -178,7 +178,7 @@ func (b *Bot) homeQuiet(ctx context.Context, cb slack.InteractionCallback, a *sl
 // be read is logged and shown as its default (the Home still publishes).
 func (b *Bot) homeHabit(ctx context.Context, user string, now time.Time) compose.HomeHabit {
 	loc := b.userLoc(ctx, user)
-	h := compose.HomeHabit{Nudges: b.habit.spec != "", Loc: loc}
+	h := compose.HomeHabit{Nudges: b.conf.NudgeSchedule(ctx) != "", Loc: loc} // settings.go
 	skips, err := b.store.SkipDates(ctx)
 	if err == nil {
 		h.Streak, _, err = b.streak(ctx, user, now, loc, skips)

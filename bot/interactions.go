@@ -130,7 +130,7 @@ func (b *Bot) editStory(ctx context.Context, user string, form compose.StoryForm
 	b.refreshHomes(ctx, concerned...)
 	if s.ShoutoutTS != "" {
 		b.goBackground(ctx, func(ctx context.Context) {
-			msg := compose.Shoutout(s, b.emojiList...)
+			msg := compose.Shoutout(s, b.conf.KudosEmoji(ctx)...)
 			if err := b.retry(ctx, dmAttempts, func(ctx context.Context) error { return b.update(ctx, s.Channel, s.ShoutoutTS, msg) }); err != nil {
 				b.log.Warn("edited story saved, but its shoutout was not updated", "story", s.ID, "error", err)
 			}

@@ -26,7 +26,7 @@ func jobTitle(name string) string {
 func (b *Bot) jobInfos(ctx context.Context) []compose.JobInfo {
 	var out []compose.JobInfo
 	for _, e := range b.jobs() {
-		j := compose.JobInfo{Name: jobTitle(e.Name), Description: e.Description, Next: e.Next, EnvVar: b.schedulesFromEnv[e.Name]}
+		j := compose.JobInfo{Name: jobTitle(e.Name), Description: e.Description, Next: e.Next, EnvVar: b.conf.EnvVarIfSet(scheduleKey(e.Name))}
 		if j.EnvVar == "" {
 			if s, ok, err := b.store.SettingInfo(ctx, scheduleKey(e.Name)); err == nil && ok && s.Value == e.Spec {
 				j.ChangedBy = s.UpdatedBy

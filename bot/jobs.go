@@ -46,7 +46,7 @@ func (b *Bot) PromptJob(ctx context.Context, scheduledAt time.Time) error {
 				n++
 			}
 		}
-		return promptFor(scheduledAt, b.loc, n), nil
+		return promptFor(scheduledAt, b.loc(), n), nil
 	})
 }
 
@@ -76,27 +76,27 @@ func (b *Bot) RoundupJob(ctx context.Context, scheduledAt time.Time) error {
 		if err != nil {
 			return compose.Message{}, err
 		}
-		return compose.RoundupWithKudos(stories, tallies, since, b.loc), nil
+		return compose.RoundupWithKudos(stories, tallies, since, b.loc()), nil
 	})
 }
 
 // DigestJob posts the digest of the calendar month before scheduledAt, and
 // its chart in the digest's thread (jobs_chart.go).
 func (b *Bot) DigestJob(ctx context.Context, scheduledAt time.Time) error {
-	from, to := scheduler.PreviousMonth(scheduledAt, b.loc)
-	prevFrom, _ := scheduler.PreviousMonth(from, b.loc)
+	from, to := scheduler.PreviousMonth(scheduledAt, b.loc())
+	prevFrom, _ := scheduler.PreviousMonth(from, b.loc())
 	digests := map[string]*extramile.Digest{} // by channel, for its chart
 	streaks := map[string]int{}               // by person, shared by the channels' digests
 	return b.fanOutThen(ctx, JobDigest, scheduledAt, func(ctx context.Context, channel string) (compose.Message, error) {
 		q := digestQuery(from, to, prevFrom, channel)
-		q.Location = b.loc // weeks, for the chart
+		q.Location = b.loc() // weeks, for the chart
 		d, err := b.store.Digest(ctx, q)
 		if err != nil {
 			return compose.Message{}, err
 		}
 		d.Streaks = b.longestStreaks(ctx, from, to, to.Add(-time.Nanosecond), channel, streaks) // habit.go
 		digests[channel] = d
-		return compose.Digest(d, b.loc), nil
+		return compose.Digest(d, b.loc()), nil
 	}, func(ctx context.Context, channel, ts string) {
 		d := digests[channel]
 		b.goBackground(ctx, func(ctx context.Context) { b.digestChart(ctx, scheduledAt, channel, ts, d) })
@@ -207,7 +207,7 @@ func (b *Bot) kudosWindow(ctx context.Context, user string, from, to time.Time) 
 	if err != nil {
 		return time.Time{}, false, err
 	}
-	start, ok := kudosSummaryFrom(last, from, to, b.loc)
+	start, ok := kudosSummaryFrom(last, from, to, b.loc())
 	return start, ok, nil
 }
 

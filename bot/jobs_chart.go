@@ -61,7 +61,7 @@ func (b *Bot) digestChart(ctx context.Context, scheduledAt time.Time, channel, t
 		log.Debug("the digest's chart was uploaded (or tried) already")
 		return
 	}
-	data := chart.FromDigest(d, b.loc, false)
+	data := chart.FromDigest(d, b.loc(), false)
 	err = b.uploadChart(ctx, data, slack.UploadFileParameters{Channel: channel, ThreadTimestamp: ts})
 	if err == nil {
 		log.Info("digest chart uploaded")
@@ -87,14 +87,14 @@ func (b *Bot) digestChart(ctx context.Context, scheduledAt time.Time, channel, t
 // uploaded into user's DM with the bot after the ack, and an ephemeral word
 // in channel on how it went.
 func (b *Bot) chartToDM(ctx context.Context, user, channel, month string, tell func(compose.Message)) {
-	at, err := chart.ParseMonth(month, b.loc)
+	at, err := chart.ParseMonth(month, b.loc())
 	if err != nil || at.After(b.now()) || channel == "" {
 		b.log.Warn("chart button with an odd month or no channel", "value", month, "channel", channel, "error", err)
 		tell(compose.Error(""))
 		return
 	}
 	b.goBackground(ctx, func(ctx context.Context) {
-		data, err := chart.ForMonth(ctx, b.store, at, channel, b.loc, b.now())
+		data, err := chart.ForMonth(ctx, b.store, at, channel, b.loc(), b.now())
 		if err != nil {
 			b.log.Error("chart not drawn", "user", user, "error", err)
 			b.postEphemeral(ctx, channel, user, compose.Error(extramile.ErrorMessage(err)))

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -70,7 +71,7 @@ func (b *Bot) handleReaction(ctx context.Context, ev slackapp.Event, r reaction)
 	o := ReactionOutcome{EventID: ev.ID, RetryAttempt: ev.RetryAttempt, Kind: r.kind(), Giver: r.User,
 		Channel: r.Channel, TS: r.TS, Reaction: r.Name}
 	defer func() { b.observeReaction(o) }()
-	if !b.kudosEmoji[baseEmoji(r.Name)] || r.ItemType != "message" || r.User == "" || r.Channel == "" || r.TS == "" {
+	if !slices.Contains(b.conf.KudosEmoji(ctx), baseEmoji(r.Name)) || r.ItemType != "message" || r.User == "" || r.Channel == "" || r.TS == "" {
 		o.Result = ReactionNotKudos
 		log.Debug(reactionHandled, "outcome", string(o.Result))
 		return
@@ -176,8 +177,8 @@ func (b *Bot) giveKudos(ctx context.Context, log *slog.Logger, r reaction) (Reac
 	case gift.PrivacyPending && res.Added > 0:
 		b.goBackground(ctx, func(ctx context.Context) { b.resolvePrivacy(ctx, gift.Channel) })
 	case res.LimitReached:
-		b.tellLimitReached(ctx, log, r, gift.DayStart)
-		return ReactionLimitReached, []any{"limit", b.dailyLimit, "given_today", res.GivenToday}, nil
+		b.tellLimitReached(ctx, log, r, gift.DayStart, gift.DailyMax)
+		return ReactionLimitReached, []any{"limit", gift.DailyMax, "given_today", res.GivenToday}, nil
 	case res.Duplicate:
 		return ReactionAlreadyCounted, nil, nil
 	}
@@ -187,14 +188,14 @@ func (b *Bot) giveKudos(ctx context.Context, log *slog.Logger, r reaction) (Reac
 
 // tellLimitReached tells the giver, ephemerally and once per their day,
 // that the daily limit refused their kudos.
-func (b *Bot) tellLimitReached(ctx context.Context, log *slog.Logger, r reaction, day time.Time) {
+func (b *Bot) tellLimitReached(ctx context.Context, log *slog.Logger, r reaction, day time.Time, limit int) {
 	first, err := b.store.Once(ctx, string(keyKudosLimitTold(r.User, day)))
 	if err != nil {
 		log.Warn("could not check whether the giver was told about the limit", "error", err)
 		return
 	}
 	if first {
-		b.postEphemeral(ctx, r.Channel, r.User, compose.KudosLimitReached(b.dailyLimit))
+		b.postEphemeral(ctx, r.Channel, r.User, compose.KudosLimitReached(limit))
 	}
 }
 
@@ -247,7 +248,7 @@ func (b *Bot) otherSkinTone(ctx context.Context, log *slog.Logger, r reaction) s
 // recognized. A non-empty reason says why nobody does (yourself, a bot, a
 // message no person wrote, one of the bot's other posts).
 func (b *Bot) kudosGift(ctx context.Context, log *slog.Logger, r reaction) (g extramile.KudosGift, reason string, err error) {
-	g = extramile.KudosGift{Giver: r.User, Channel: r.Channel, MessageTS: r.TS, Emoji: baseEmoji(r.Name), EventTS: r.EventTS, DailyMax: b.dailyLimit}
+	g = extramile.KudosGift{Giver: r.User, Channel: r.Channel, MessageTS: r.TS, Emoji: baseEmoji(r.Name), EventTS: r.EventTS, DailyMax: b.conf.DailyLimit(ctx)}
 	switch {
 	case r.ItemUser == "":
 		return g, "the message has no user author", nil
@@ -258,7 +259,7 @@ func (b *Bot) kudosGift(ctx context.Context, log *slog.Logger, r reaction) (g ex
 	case r.ItemUser == slackbotUser:
 		return g, "the author is a bot", nil
 	}
-	loc := b.loc
+	loc := b.loc()
 	giver, gerr := b.dir.user(ctx, r.User)
 	switch {
 	case gerr != nil:
@@ -268,7 +269,7 @@ func (b *Bot) kudosGift(ctx context.Context, log *slog.Logger, r reaction) (g ex
 	case giver.Deleted:
 		return g, "the giver is deactivated", nil
 	default:
-		loc = userLocation(giver.TZ, giver.TZOffset, b.loc)
+		loc = userLocation(giver.TZ, giver.TZOffset, b.loc())
 	}
 
 	var candidates []string

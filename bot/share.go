@@ -252,7 +252,7 @@ func (b *Bot) postShoutoutRetrying(ctx context.Context, s *extramile.Story, leas
 	case err != nil:
 		return "", err
 	}
-	p := &post{to: s.Channel, msg: compose.Shoutout(s, b.emojiList...), tag: shoutoutTag(s.ID), join: true}
+	p := &post{to: s.Channel, msg: compose.Shoutout(s, b.conf.KudosEmoji(ctx)...), tag: shoutoutTag(s.ID), join: true}
 	if before {
 		// An earlier post's outcome is unknown: it may be in Slack.
 		p.since, p.look = first, true

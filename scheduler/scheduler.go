@@ -192,12 +192,12 @@ func (s *Scheduler) Add(j Job) error {
 	if j.Run == nil {
 		return fmt.Errorf("add job %q: nil Run func", j.Name)
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	sched, err := Parse(j.Spec, s.loc)
 	if err != nil {
 		return fmt.Errorf("add job %q: %w", j.Name, err)
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	if s.state != stateNew {
 		return fmt.Errorf("add job %q: scheduler already started", j.Name)
 	}
@@ -325,12 +325,12 @@ func (s *Scheduler) plan(t *task, now time.Time) {
 // makes a second one skip), and the job's ledger makes a firing run twice
 // a no-op. Reschedule fails for an unknown job and after Stop.
 func (s *Scheduler) Reschedule(name, spec string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	sched, err := Parse(spec, s.loc)
 	if err != nil {
 		return fmt.Errorf("reschedule job %q: %w", name, err)
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	old := s.byName[name]
 	switch {
 	case old == nil:
@@ -338,6 +338,50 @@ func (s *Scheduler) Reschedule(name, spec string) error {
 	case s.state == stateStopped:
 		return fmt.Errorf("reschedule job %q: scheduler stopped", name)
 	}
+	s.replace(old, spec, sched, s.now())
+	s.log.Info("job rescheduled", keyJob, name, "from", old.Spec, "to", spec)
+	return nil
+}
+
+// SetLocation reads every job's spec in loc from now on, at once, without a
+// restart: each job is re-planned as Reschedule does (a firing of the old
+// zone that was due but not started is run; the new zone's firings after
+// now are the runner's), so a change of zone neither doubles nor skips a
+// run. Entries and Describe then speak of loc. A spec that does not parse
+// in loc (none does so today: zones do not change what parses) changes
+// nothing. SetLocation fails after Stop.
+func (s *Scheduler) SetLocation(loc *time.Location) error {
+	if loc == nil {
+		loc = time.UTC
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.state == stateStopped {
+		return errors.New("set location: scheduler stopped")
+	}
+	scheds := make([]Schedule, len(s.tasks))
+	for i, t := range s.tasks {
+		sched, err := Parse(t.Spec, loc)
+		if err != nil {
+			return fmt.Errorf("set location %s: job %q: %w", loc, t.Name, err)
+		}
+		scheds[i] = sched
+	}
+	from := s.loc
+	s.loc = loc
+	now := s.now()
+	for i, old := range append([]*task(nil), s.tasks...) {
+		s.replace(old, old.Spec, scheds[i], now)
+	}
+	s.log.Info("time zone changed: every job re-planned", "from", from.String(), "to", loc.String())
+	return nil
+}
+
+// replace puts a task with spec (parsed as sched, in s.loc) in old's place.
+// When started, old's runner loop ends, a firing of old that was due and not
+// started yet is run in the background, and the new task is planned after
+// now. The caller holds s.mu, and the Scheduler is not stopped.
+func (s *Scheduler) replace(old *task, spec string, sched Schedule, now time.Time) {
 	t := &task{Job: old.Job, sched: sched, desc: Describe(spec, s.loc), busy: old.busy, last: old.last}
 	t.Spec = spec
 	for i, x := range s.tasks {
@@ -345,21 +389,25 @@ func (s *Scheduler) Reschedule(name, spec string) error {
 			s.tasks[i] = t
 		}
 	}
-	s.byName[name] = t
+	s.byName[old.Name] = t
 	if s.state != stateStarted {
-		return nil
+		return
 	}
-	now := s.now()
 	close(old.stop) // its runner loop ends
 	if due := old.sched.Prev(now); !due.IsZero() && due.After(old.floor) && claimFiring(old, due) {
-		s.log.Info("running the firing that was due before the change", keyJob, name, keyScheduledAt, due)
+		s.log.Info("running the firing that was due before the change", keyJob, old.Name, keyScheduledAt, due)
 		s.catchups.Add(1)
 		go func() {
 			defer s.catchups.Done()
 			_ = s.invoke(s.jobCtx, old, due, TriggerSchedule) // logged by invoke
 		}()
 	}
-	s.log.Info("job rescheduled", keyJob, name, "from", old.Spec, "to", spec)
 	s.plan(t, now)
-	return nil
+}
+
+// Location returns the zone the specs are read in now.
+func (s *Scheduler) Location() *time.Location {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.loc
 }

@@ -215,6 +215,20 @@ func TestGoldenMessages(t *testing.T) {
 
 		KudosChannelsKnown: true,
 		KudosChannels:      []string{"C0WINS0001", "C0TEAM0001", "C0RANDOM01"},
+		Groups: []SettingLines{
+			{Title: "Scheduled posts", Lines: []SettingLine{{Label: "Time zone", Shown: "Europe/Berlin", EnvVar: "EXTRAMILE_TIMEZONE"}}},
+			{Title: "Kudos", Lines: []SettingLine{
+				{Label: "Kudos emoji", Shown: "clap, raised_hands", By: "U0ADMIN001"},
+				{Label: "Daily kudos limit", Shown: "5 a day"},
+			}},
+			{Title: SkipDatesGroup, Lines: []SettingLine{
+				{Label: "Weekly nudge", Shown: "every Thursday at 15:00, in each person's own time zone"},
+				{Label: "Nudge guests", Shown: "No, members only"},
+				{Label: "Who already shared this week", Shown: "A short thank-you", By: "U0ADMIN001"},
+			}},
+			{Title: "After a restart", Lines: []SettingLine{{Label: "Catch-up window", Shown: "6 hours", EnvVar: "EXTRAMILE_CATCHUP"}}},
+		},
+		SkipDates: []string{"2026-12-24", "2026-12-31"},
 	}
 
 	fromMessage := story()
@@ -400,10 +414,20 @@ func TestGoldenModals(t *testing.T) {
 	if berlin == nil {
 		berlin = time.UTC
 	}
-	schedules := []ScheduleSetting{
-		{Job: "prompt", Label: "Weekly prompt", Spec: "0 10 * * MON", Description: "every Monday at 10:00", Next: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)},
-		{Job: "roundup", Label: "Weekly roundup", Spec: "0 16 * * FRI", Description: "every Friday at 16:00", Next: time.Date(2026, 11, 27, 15, 0, 0, 0, time.UTC), EnvVar: "EXTRAMILE_ROUNDUP_SCHEDULE"},
-		{Job: "digest", Label: "Monthly digest", Spec: "0 10 1 * *", Description: "on the 1st at 10:00"},
+	onOff := []SettingChoice{{Value: "off", Label: "No, members only"}, {Value: "on", Label: "Yes, guests too"}}
+	groups := []SettingGroup{
+		{Title: "Scheduled posts", Intro: "Schedules are cron specs read in the time zone. <#C0WINS0001> always gets them.", Fields: []SettingField{
+			{Block: BlockChannels, Label: "Channels that get the scheduled posts", Kind: FieldChannels, Values: []string{"C0TEAM0001", "G0PRIVATE1"}, Help: "Like /extramile subscribe."},
+			{Block: SettingBlock("timezone"), Label: "Time zone", Value: "Europe/Berlin", Words: "Europe/Berlin", Help: "An IANA name.", EnvVar: "EXTRAMILE_TIMEZONE"},
+			{Block: ScheduleBlock("prompt"), Label: "Weekly prompt", Value: "0 10 * * MON", Words: "every Monday at 10:00, next Mon 30 Nov 10:00", Help: "When the prompt is posted.", Source: "Default."},
+			{Block: ScheduleBlock("roundup"), Label: "Weekly roundup", Value: "0 16 * * FRI", Words: "every Friday at 16:00", EnvVar: "EXTRAMILE_ROUNDUP_SCHEDULE"},
+			{Block: ScheduleBlock("digest"), Label: "Monthly digest", Value: "0 9 1 * *", Words: "on the 1st at 09:00", Source: "Changed in Slack on 2 Nov 2026."},
+		}},
+		{Title: "The weekly habit", Fields: []SettingField{
+			{Block: SettingBlock("habit.nudge_guests"), Label: "Nudge guests", Kind: FieldChoice, Value: "off", Words: "No, members only", Choices: onOff, Source: "Default."},
+			{Block: SettingBlock("habit.nudge_shared"), Label: "Who already shared", Kind: FieldChoice, Value: "on", Words: "Yes", Choices: onOff, EnvVar: "EXTRAMILE_MADE_UP"},
+			{Block: BlockSkipDates, Label: "Skipped dates", Kind: FieldDates, Values: []string{"2026-12-24", "2026-12-31"}},
+		}},
 	}
 	cases := []struct {
 		name string
@@ -412,7 +436,7 @@ func TestGoldenModals(t *testing.T) {
 		{"modal_share", StoryModal(ModalMetadata{Channel: "C0WINS0001"}, nil)},
 		{"modal_share_from_dm", StoryModal(ModalMetadata{Channel: "D0DM000001"}, nil)},
 		{"modal_edit", StoryModal(ModalMetadata{StoryID: edit.ID}, edit)},
-		{"modal_settings", SettingsModal(schedules, berlin)},
+		{"modal_settings", SettingsModal(groups)},
 		{"modal_share_from_message", StoryModal(
 			ModalMetadata{Channel: "C0TEAM0001", SourceChannel: "C0TEAM0001", SourceTS: "1700000000.000100"},
 			&extramile.Story{Recognized: []string{"U0BOB00001"}, Text: StoryTextFromMessage("Fixed the &lt;login&gt; page for <@U0ANN00001> &amp; stayed late", extramile.MaxStoryLength, map[string]string{"U0ANN00001": "Ann"})})},

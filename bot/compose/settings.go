@@ -27,6 +27,39 @@ type SettingsView struct {
 	KudosWhereAt       time.Time
 	KudosChannels      []string
 	KudosChannelsKnown bool
+
+	// Groups list every setting admins may change in Slack with its value
+	// and where it comes from, by the modal's groups (the schedules are in
+	// Jobs); SkipDates are the weekly habit's upcoming skipped dates.
+	Groups    []SettingLines
+	SkipDates []string
+}
+
+// SettingLines is a titled group of settings for Settings.
+type SettingLines struct {
+	Title string
+	Lines []SettingLine
+}
+
+// SettingLine is one setting as Settings lists it.
+type SettingLine struct {
+	Label string // "Time zone"
+	Shown string // the value in words
+	// Where it comes from: EnvVar, the variable the operator set it with;
+	// else By, the admin who changed it in Slack; else it is the default.
+	EnvVar string
+	By     string
+}
+
+// source says where a value comes from, for Settings.
+func source(envVar, by string) string {
+	switch {
+	case envVar != "":
+		return " (set by `" + escapeMax(strings.ReplaceAll(envVar, "`", ""), 60) + "` in the environment)"
+	case by != "":
+		return " (" + changedBy("changed in Slack", by, time.Time{}, time.UTC) + ")"
+	}
+	return " (default)"
 }
 
 // JobInfo describes one scheduled job for Settings.
@@ -85,15 +118,7 @@ func Settings(v SettingsView) Message {
 		} else {
 			line += "; next: " + j.Next.In(loc).Format("Mon 2006-01-02 15:04")
 		}
-		switch {
-		case j.EnvVar != "":
-			line += " (set by `" + escapeMax(strings.ReplaceAll(j.EnvVar, "`", ""), 60) + "` in the environment)"
-		case j.ChangedBy != "":
-			line += " (" + changedBy("changed in Slack", j.ChangedBy, time.Time{}, loc) + ")"
-		default:
-			line += " (default)"
-		}
-		jobs = append(jobs, line)
+		jobs = append(jobs, line+source(j.EnvVar, j.ChangedBy))
 	}
 	if len(jobs) == 0 {
 		jobs = append(jobs, "Nothing is scheduled.")
@@ -130,17 +155,50 @@ func Settings(v SettingsView) Message {
 	kudos += "\n" + kudosWhere(v, loc)
 	blocks = append(blocks, section(cutMrkdwn(kudos, maxSectionText)))
 
+	if len(v.Groups) > 0 {
+		lines := []string{"*Every setting, and where it comes from*"}
+		for _, g := range v.Groups[:min(len(v.Groups), maxSettingsItems)] {
+			lines = append(lines, "_"+escapeMax(g.Title, 80)+"_")
+			for _, l := range g.Lines[:min(len(g.Lines), maxSettingsItems)] {
+				lines = append(lines, "• *"+escapeMax(l.Label, 80)+":* "+escapeMax(l.Shown, 200)+source(l.EnvVar, l.By))
+			}
+			if g.Title == SkipDatesGroup {
+				lines = append(lines, "• *Skipped dates (no nudge):* "+skipDates(v.SkipDates))
+			}
+		}
+		blocks = append(blocks, section(cutMrkdwn(strings.Join(lines, "\n"), maxSectionText)))
+	}
+
 	if v.IsAdmin {
-		blocks = append(blocks, contextBlock("You're an admin: run `/extramile subscribe` or `/extramile unsubscribe` in a channel (or name one: `/extramile subscribe #kudos`) to add or remove it, "+
-			"`/extramile settings kudos everywhere` or `/extramile settings kudos invited` to choose where kudos count, "+
-			"and `/extramile settings edit` to change the schedules (except those set in the environment). "+
-			"The time zone, the kudos emoji and the daily limit are set in Extra Mile's configuration where it runs."))
+		blocks = append(blocks, contextBlock("You're an admin: `/extramile settings edit` changes all of these but those set in the environment "+
+			"(precedence: the environment, then a change in Slack, then the default). "+
+			"`/extramile subscribe` or `/extramile unsubscribe` in a channel adds or removes it too, "+
+			"and `/extramile settings kudos everywhere` or `/extramile settings kudos invited` chooses where kudos count."))
 	} else {
 		blocks = append(blocks, contextBlock("Only admins can change these. Ask one if something should be different."))
 	}
 	text := "Extra Mile settings: " + plural(len(v.Jobs), "scheduled job", "scheduled jobs") + " in " +
 		plural(len(v.Channels), "channel", "channels")
 	return Message{Text: fallback(text), Blocks: blocks}
+}
+
+// SkipDatesGroup is the title of the group of Settings that lists the
+// weekly habit's skipped dates after its settings.
+const SkipDatesGroup = "The weekly habit"
+
+// skipDates lists upcoming skipped dates for Settings.
+func skipDates(dates []string) string {
+	if len(dates) == 0 {
+		return "none coming up"
+	}
+	shown := make([]string, 0, min(len(dates), maxSettingsItems))
+	for _, d := range dates[:min(len(dates), maxSettingsItems)] {
+		shown = append(shown, escapeMax(d, 20))
+	}
+	if k := len(dates) - maxSettingsItems; k > 0 {
+		shown = append(shown, plural(k, "more", "more"))
+	}
+	return strings.Join(shown, ", ")
 }
 
 // Subscribed answers `/extramile subscribe` in channel: added is false when

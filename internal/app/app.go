@@ -112,40 +112,33 @@ func (m *Main) Run(ctx context.Context) error {
 		slack.OptionRetryConfig(retry),
 	}, m.SlackOptions...)...)
 
-	sched := scheduler.New(scheduler.Options{Location: cfg.Timezone.Location, Catchup: cfg.Catchup, Clock: clk, Logger: log.With("component", "scheduler"),
+	// A value the operator set in the environment is theirs; the others
+	// are defaults that admins may change in Slack (stored in the
+	// database): settings answers which is in effect.
+	settings := bot.NewSettings(db, envValues(cfg), log.With("component", "settings"))
+	sched := scheduler.New(scheduler.Options{Location: settings.Location(ctx), Catchup: settings.Catchup(ctx), Clock: clk, Logger: log.With("component", "scheduler"),
 		OnRun: obs.jobRun(met.JobRun), OnMissed: obs.Missed})
-	// A schedule the operator set in the environment is theirs; the others
-	// are defaults that admins may change in Slack (stored in the database).
-	fromEnv := map[string]string{}
-	for job, name := range config.ScheduleVars {
-		if cfg.FromEnv[name] {
-			fromEnv[job] = name
-		}
-	}
 	b := bot.New(bot.Options{
-		API: api, Store: db, Channel: cfg.Channel, Location: cfg.Timezone.Location,
-		KudosEmoji: cfg.KudosEmoji, DailyLimit: cfg.KudosDailyLimit, Admins: cfg.Admins,
-		Jobs: sched.Entries, Logger: log.With("component", "bot"), Now: now, ChannelPace: m.ChannelPace, Metrics: met,
+		API: api, Store: db, Channel: cfg.Channel, Location: sched.Location(), Settings: settings,
+		Admins: cfg.Admins,
+		Jobs:   sched.Entries, Logger: log.With("component", "bot"), Now: now, ChannelPace: m.ChannelPace, Metrics: met,
 		PostGrace: tm.postGrace, OnReaction: obs.Reaction, OnPost: obs.Post,
 		ResponseURLTimeout: m.ResponseURLTimeout,
-		Reschedule:         sched.Reschedule, SchedulesFromEnv: fromEnv,
-		NudgeSchedule: cfg.NudgeSchedule, FollowUpAfter: cfg.FollowUpAfter, UsersListAbove: m.UsersListAbove,
+		Reschedule:         sched.Reschedule, SetLocation: sched.SetLocation,
+		FollowUpAfter: cfg.FollowUpAfter, UsersListAbove: m.UsersListAbove,
 	})
 	nudgeEvery := bot.NudgeEvery
 	if m.NudgeEvery != "" {
 		nudgeEvery = m.NudgeEvery
 	}
 	for _, j := range []scheduler.Job{
-		{Name: bot.JobPrompt, Spec: cfg.PromptSchedule, Run: b.PromptJob},
-		{Name: bot.JobRoundup, Spec: cfg.RoundupSchedule, Run: b.RoundupJob},
-		{Name: bot.JobDigest, Spec: cfg.DigestSchedule, Run: b.DigestJob},
-		{Name: bot.JobKudosDM, Spec: cfg.KudosDMSchedule, Run: b.KudosDMJob},
+		{Name: bot.JobPrompt, Spec: settings.Schedule(ctx, bot.JobPrompt), Run: b.PromptJob},
+		{Name: bot.JobRoundup, Spec: settings.Schedule(ctx, bot.JobRoundup), Run: b.RoundupJob},
+		{Name: bot.JobDigest, Spec: settings.Schedule(ctx, bot.JobDigest), Run: b.DigestJob},
+		{Name: bot.JobKudosDM, Spec: settings.Schedule(ctx, bot.JobKudosDM), Run: b.KudosDMJob},
 		{Name: bot.JobNudge, Spec: nudgeEvery, Run: b.NudgeJob},       // each person's own time: bot/habit.go
 		{Name: bot.JobFollowUp, Spec: nudgeEvery, Run: b.FollowUpJob}, // the two-way street: bot/followup.go
 	} {
-		if _, env := fromEnv[j.Name]; !env {
-			j.Spec = b.StoredSchedule(ctx, j.Name, j.Spec)
-		}
 		if err := sched.Add(j); err != nil {
 			return err
 		}
@@ -195,7 +188,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 
 	sched.Start(ctx)
-	log.Info("extramile is running", "db", cfg.DBPath, "zone", cfg.Timezone.String(), "channel", cfg.Channel)
+	log.Info("extramile is running", "db", cfg.DBPath, "zone", sched.Location().String(), "channel", cfg.Channel)
 	runErr := adapter.Run(ctx)
 	stopBot()
 
@@ -215,6 +208,17 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// envValues is, for each variable admins may change in Slack, the
+// configuration's value and whether the operator set it.
+func envValues(cfg *config.Config) map[string]bot.EnvValue {
+	out := map[string]bot.EnvValue{}
+	for _, name := range config.SlackVars {
+		v, _ := cfg.Value(name)
+		out[name] = bot.EnvValue{Value: v, Set: cfg.FromEnv[name]}
+	}
+	return out
 }
 
 // serveHTTP serves h on HTTPListener or on Config.HTTPAddr, if either is

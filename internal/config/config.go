@@ -19,6 +19,7 @@ import (
 
 	"github.com/kelseyhightower/envconfig"
 
+	"github.com/extramile/extramile"
 	"github.com/extramile/extramile/scheduler"
 )
 
@@ -27,10 +28,10 @@ import (
 type Config struct {
 	Slack Slack `ignored:"true"`
 
-	// FromEnv names the variables of the values admins may also change in
-	// Slack (the schedules) that the operator set in the environment: such
-	// a value is the operator's, and Slack shows it without offering to
-	// change it. Load fills it in.
+	// FromEnv names the variables the operator set in the environment. A
+	// value admins may also change in Slack (see SlackVars) that is set
+	// here is the operator's: Slack shows it without offering to change
+	// it. Load fills it in.
 	FromEnv map[string]bool `ignored:"true"`
 
 	DBPath          string        `envconfig:"EXTRAMILE_DB_PATH" default:"extramile.db" desc:"the SQLite database file (created if missing)"`
@@ -86,7 +87,6 @@ func (l *LogLevel) Decode(value string) error {
 var (
 	channelID = regexp.MustCompile(`^[CG][A-Z0-9]{2,}$`)
 	userID    = regexp.MustCompile(`^[UW][A-Z0-9]{2,}$`)
-	emojiName = regexp.MustCompile(`^[a-z0-9_+\-']+$`)
 )
 
 // The roundup schedule's variable, and its first name.
@@ -112,7 +112,7 @@ func Load() (*Config, error) {
 		}
 	}
 	c.FromEnv = map[string]bool{}
-	for _, name := range ScheduleVars {
+	for _, name := range SlackVars {
 		if _, set := os.LookupEnv(name); set {
 			c.FromEnv[name] = true
 		}
@@ -133,6 +133,48 @@ var ScheduleVars = map[string]string{
 	"roundup":  roundupScheduleVar,
 	"digest":   "EXTRAMILE_DIGEST_SCHEDULE",
 	"kudos_dm": "EXTRAMILE_KUDOS_DM_SCHEDULE",
+}
+
+// SlackVars are the variables whose values admins may change in Slack
+// when the operator leaves them unset (the environment wins when set;
+// bot.SettingDefs is the table of those settings).
+var SlackVars = []string{
+	"EXTRAMILE_PROMPT_SCHEDULE", roundupScheduleVar, "EXTRAMILE_DIGEST_SCHEDULE", "EXTRAMILE_KUDOS_DM_SCHEDULE",
+	"EXTRAMILE_TIMEZONE", "EXTRAMILE_KUDOS_EMOJI", "EXTRAMILE_KUDOS_DAILY_LIMIT", "EXTRAMILE_CATCHUP",
+	"EXTRAMILE_NUDGE_SCHEDULE",
+}
+
+// Value returns the value in effect of one of SlackVars (the environment's,
+// or the default when it is unset) in its written form, and false for any
+// other name.
+func (c *Config) Value(name string) (string, bool) {
+	switch name {
+	case "EXTRAMILE_PROMPT_SCHEDULE":
+		return c.PromptSchedule, true
+	case roundupScheduleVar:
+		return c.RoundupSchedule, true
+	case "EXTRAMILE_DIGEST_SCHEDULE":
+		return c.DigestSchedule, true
+	case "EXTRAMILE_KUDOS_DM_SCHEDULE":
+		return c.KudosDMSchedule, true
+	case "EXTRAMILE_TIMEZONE":
+		if c.Timezone.Location == nil {
+			return "UTC", true
+		}
+		return c.Timezone.String(), true
+	case "EXTRAMILE_KUDOS_EMOJI":
+		return strings.Join(c.KudosEmoji, ","), true
+	case "EXTRAMILE_KUDOS_DAILY_LIMIT":
+		return strconv.Itoa(c.KudosDailyLimit), true
+	case "EXTRAMILE_CATCHUP":
+		return c.Catchup.String(), true
+	case "EXTRAMILE_NUDGE_SCHEDULE":
+		if c.NudgesOff() {
+			return "off", true
+		}
+		return c.NudgeSchedule, true
+	}
+	return "", false
 }
 
 // explain turns envconfig's errors into messages that name the variable and
@@ -198,14 +240,12 @@ func (c *Config) Validate() error {
 	if c.Catchup < 0 {
 		add("EXTRAMILE_CATCHUP must not be negative (got %s); use 0 to never make up missed runs", c.Catchup)
 	}
+	// The same rule as a change in Slack (extramile.CleanKudosEmoji).
 	c.KudosEmoji = cleanList(c.KudosEmoji, func(s string) string { return strings.Trim(strings.ToLower(s), ":") })
 	if len(c.KudosEmoji) == 0 {
 		add("EXTRAMILE_KUDOS_EMOJI must name at least one reaction, e.g. raised_hands")
-	}
-	for _, e := range c.KudosEmoji {
-		if !emojiName.MatchString(e) {
-			add("EXTRAMILE_KUDOS_EMOJI: %q is not a reaction name; use names like raised_hands or clap, without colons", e)
-		}
+	} else if _, err := extramile.CleanKudosEmoji(c.KudosEmoji); err != nil {
+		add("EXTRAMILE_KUDOS_EMOJI: %s", extramile.ErrorMessage(err))
 	}
 	if c.KudosDailyLimit < 0 {
 		add("EXTRAMILE_KUDOS_DAILY_LIMIT must be 0 (no limit) or more (got %d)", c.KudosDailyLimit)
