@@ -309,6 +309,9 @@ func (s *Settings) Get(ctx context.Context, key string) SettingValue {
 // get is Get for d, schedules read in zone.
 func (s *Settings) get(ctx context.Context, d SettingDef, zone *time.Location) SettingValue {
 	def, env := s.fallback(d)
+	if p, err := d.Parse(def, zone); err == nil {
+		def = p // in its one written form: 6h0m0s reads 6h
+	}
 	v := SettingValue{SettingDef: d, Value: def, FromEnv: env}
 	if env || s.store == nil {
 		return v

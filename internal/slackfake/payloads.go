@@ -216,6 +216,16 @@ func ConversationValue(channel string) map[string]any {
 	return obj{"type": "conversations_select", "selected_conversation": channel}
 }
 
+// ConversationsValue is the state of a multi_conversations_select: its type and
+// selected_conversations, as Bolt's MultiConversationsSelectAction types it
+// (src/types/actions/block-action.ts, docs.slack.dev/tools/bolt-js/reference/interfaces/MultiConversationsSelectAction).
+func ConversationsValue(channels ...string) map[string]any {
+	if channels == nil {
+		channels = []string{}
+	}
+	return obj{"type": "multi_conversations_select", "selected_conversations": channels}
+}
+
 func option(value string) obj {
 	return obj{"text": obj{"type": "plain_text", "text": value, "emoji": true}, "value": value}
 }
