@@ -76,7 +76,7 @@ func settingsBot(store *settingsStore, env map[string]EnvValue) *Bot {
 	loc := conf.Location(context.Background())
 	return New(Options{
 		Store: store, Settings: conf, Location: loc, Channel: "C0GENERAL1", Admins: []string{"U0ADMIN001"},
-		Now: func() time.Time { return now },
+		Now:        func() time.Time { return now },
 		Reschedule: func(string, string) error { return nil },
 		Jobs: func() []scheduler.Entry {
 			var out []scheduler.Entry
