@@ -299,8 +299,8 @@ func (s *Settings) Get(ctx context.Context, key string) SettingValue {
 	if !ok {
 		return SettingValue{}
 	}
-	zone := time.UTC
-	if key != SettingTimezone && d.parse != nil {
+	zone := time.UTC // only schedules read in a zone
+	if strings.HasPrefix(key, "schedule.") {
 		zone = s.Location(ctx)
 	}
 	return s.get(ctx, d, zone)
