@@ -339,5 +339,6 @@ func PrintUsage(w io.Writer) error {
 		return err
 	}
 	fmt.Fprintln(tw, "\nEach SLACK_* variable may also be set as EXTRAMILE_SLACK_*, which wins when both are set.")
+	fmt.Fprintln(tw, "Admins may change these in Slack (/extramile settings edit) while they are unset here; a variable set here wins:\n  "+strings.Join(SlackVars, ", "))
 	return tw.Flush()
 }
