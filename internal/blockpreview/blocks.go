@@ -381,7 +381,10 @@ func (l *layout) input(b *slack.InputBlock, x, y, w float64) (float64, error) {
 		if text == "" {
 			text, col = plain(e.Placeholder), colLight
 		}
-		lines := Wrap([]Span{{Text: text}}, w-24, textSize)
+		var lines [][]Span
+		for _, para := range strings.Split(text, "\n") { // a multiline value keeps its lines
+			lines = append(lines, Wrap([]Span{{Text: para}}, w-24, textSize)...)
+		}
 		h := fieldH
 		if e.Multiline {
 			h = max(88, float64(len(lines))*textLine+16)

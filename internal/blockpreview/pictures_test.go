@@ -93,6 +93,8 @@ func TestPictures(t *testing.T) {
 		{"home_admin.json", "home_admin.svg"},
 		{"modal_share_from_message.json", "modal_share_from_message.svg"},
 		{"shoutout_from_message.json", "shoutout_from_message.svg"},
+		// The admins' settings modal, built from the bot's own table of settings.
+		{"../../../testdata/golden/settings_modal_env_and_changed.json", "settings_modal.svg"},
 	} {
 		t.Run(c.picture, func(t *testing.T) {
 			data, err := os.ReadFile(filepath.Join(goldenDir, c.golden))
