@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -308,29 +309,37 @@ func (s *Settings) Get(ctx context.Context, key string) SettingValue {
 
 // get is Get for d, schedules read in zone.
 func (s *Settings) get(ctx context.Context, d SettingDef, zone *time.Location) SettingValue {
+	v, err := s.lookup(ctx, d, zone)
+	if err != nil {
+		s.log.Warn("could not read a setting changed in Slack; using the default", "key", d.Key, "error", err)
+	}
+	return v
+}
+
+// lookup is get, with the store's error: then the value is the default.
+func (s *Settings) lookup(ctx context.Context, d SettingDef, zone *time.Location) (SettingValue, error) {
 	def, env := s.fallback(d)
 	if p, err := d.Parse(def, zone); err == nil {
 		def = p // in its one written form: 6h0m0s reads 6h
 	}
 	v := SettingValue{SettingDef: d, Value: def, FromEnv: env}
 	if env || s.store == nil {
-		return v
+		return v, nil
 	}
 	st, ok, err := s.store.SettingInfo(ctx, d.Key)
 	switch {
 	case err != nil:
-		s.log.Warn("could not read a setting changed in Slack; using the default", "key", d.Key, "error", err)
-		return v
+		return v, fmt.Errorf("read setting %s: %w", d.Key, err)
 	case !ok:
-		return v
+		return v, nil
 	}
 	val, err := d.Parse(st.Value, zone)
 	if err != nil {
 		s.log.Warn("a setting changed in Slack no longer reads; using the default", "key", d.Key, "value", st.Value, "error", err)
-		return v
+		return v, nil
 	}
 	v.Value, v.By, v.At = val, st.UpdatedBy, st.UpdatedAt
-	return v
+	return v, nil
 }
 
 // All returns every setting of SettingDefs, in order.
@@ -395,6 +404,30 @@ func (s *Settings) NudgeSchedule(ctx context.Context) string {
 // Schedule is job's spec now.
 func (s *Settings) Schedule(ctx context.Context, job string) string {
 	return s.Get(ctx, scheduleKey(job)).Value
+}
+
+// ScheduleNow is the spec and zone job runs on now, as the database says:
+// another process sharing it may have changed them (see
+// scheduler.Options.Current). It fails when the store cannot be read,
+// rather than answer with a default.
+func (s *Settings) ScheduleNow(ctx context.Context, job string) (string, *time.Location, error) {
+	d, ok := settingDef(scheduleKey(job))
+	if !ok {
+		return "", nil, fmt.Errorf("no schedule setting for job %q", job)
+	}
+	z, err := s.lookup(ctx, mustDef(SettingTimezone), time.UTC)
+	if err != nil {
+		return "", nil, err
+	}
+	loc, err := extramile.ParseZone(z.Value)
+	if err != nil {
+		loc = time.UTC // as Location
+	}
+	v, err := s.lookup(ctx, d, loc)
+	if err != nil {
+		return "", nil, err
+	}
+	return v.Value, loc, nil
 }
 
 // EnvVarIfSet names the variable that sets key in the environment, or ""

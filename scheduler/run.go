@@ -60,7 +60,55 @@ func (s *Scheduler) fire(ctx context.Context, t *task, now time.Time) {
 	if !claimFiring(t, at) {
 		return // Reschedule started it already
 	}
+	at, ok := s.stillDue(ctx, t, at, now)
+	if !ok {
+		return
+	}
 	_ = s.invoke(ctx, t, at, TriggerSchedule) // logged by invoke
+}
+
+// stillDue asks Options.Current whether t still runs on the spec and zone it
+// was planned with, for its firing at (claimed by the caller, so the
+// re-planning below does not run it again as a due firing of the old
+// schedule). When yes, at is run. When not (another process changed them),
+// it re-plans the job, or every job for a new zone, and returns the current
+// schedule's latest firing at or before now if it came while this runner
+// had the job (a runner that woke late) — the run ledger makes it a no-op
+// where the other process ran it — and false otherwise.
+func (s *Scheduler) stillDue(ctx context.Context, t *task, at, now time.Time) (time.Time, bool) {
+	if s.current == nil {
+		return at, true
+	}
+	spec, loc, ok := s.current(ctx, t.Name)
+	if !ok || loc == nil {
+		return at, true
+	}
+	s.mu.Lock()
+	sameZone := loc.String() == s.loc.String()
+	sameSpec := spec == s.byName[t.Name].Spec
+	floor := t.floor
+	s.mu.Unlock()
+	if sameZone && sameSpec {
+		return at, true
+	}
+	sched, err := Parse(spec, loc)
+	if err != nil {
+		s.log.Warn("the current schedule does not parse; keeping the planned one", keyJob, t.Name, keySpec, spec, keyErr, err)
+		return at, true
+	}
+	s.log.Info("schedule changed by another process: re-planning", keyJob, t.Name, "from", t.Spec, "to", spec, "zone", loc.String())
+	if !sameZone {
+		if err := s.SetLocation(loc); err != nil {
+			s.log.Warn("could not follow the new time zone", keyErr, err)
+		}
+	}
+	if !sameSpec {
+		if err := s.Reschedule(t.Name, spec); err != nil {
+			s.log.Warn("could not follow the new schedule", keyJob, t.Name, keyErr, err)
+		}
+	}
+	due := sched.Prev(now)
+	return due, !due.IsZero() && due.After(floor)
 }
 
 // invoke runs t's body for the firing at, unless a run of t is in progress.

@@ -49,6 +49,15 @@ type Options struct {
 	// OnMissed, when set, hears at Start each job whose latest firing is
 	// older than the catch-up window (Catchup > 0): that firing is not run.
 	OnMissed func(Missed)
+	// Current, when set, is asked at each scheduled firing for the spec and
+	// zone the job runs on now; ok is false when it cannot tell (or the job
+	// is not one it knows), and the firing runs as planned. Processes that
+	// share a database each run a Scheduler: when an admin changes a
+	// schedule through one of them, the others learn it here, re-plan (as
+	// Reschedule and SetLocation do) and run the firing only if the current
+	// schedule has it too, so a firing of the old schedule is not posted by
+	// a process that missed the change.
+	Current func(ctx context.Context, job string) (spec string, loc *time.Location, ok bool)
 }
 
 // Trigger says why a run happened.
@@ -146,6 +155,7 @@ type Scheduler struct {
 	log      *slog.Logger
 	onRun    func(Run)
 	onMissed func(Missed)
+	current  func(ctx context.Context, job string) (string, *time.Location, bool)
 
 	mu       sync.Mutex
 	state    state
@@ -168,6 +178,7 @@ func New(opts Options) *Scheduler {
 		log:      opts.Logger,
 		onRun:    opts.OnRun,
 		onMissed: opts.OnMissed,
+		current:  opts.Current,
 		byName:   make(map[string]*task),
 	}
 	if s.loc == nil {

@@ -71,6 +71,21 @@ type Main struct {
 	db *storage.DB
 }
 
+// currentSchedule answers scheduler.Options.Current from the settings in
+// the database, for the four jobs whose schedules admins may change in
+// Slack: another process may have changed one.
+func currentSchedule(settings *bot.Settings) func(context.Context, string) (string, *time.Location, bool) {
+	return func(ctx context.Context, job string) (string, *time.Location, bool) {
+		switch job {
+		case bot.JobPrompt, bot.JobRoundup, bot.JobDigest, bot.JobKudosDM:
+		default:
+			return "", nil, false
+		}
+		spec, loc, err := settings.ScheduleNow(ctx, job)
+		return spec, loc, err == nil
+	}
+}
+
 // NewMain returns a Main that logs to logOut.
 func NewMain(cfg *config.Config, logOut io.Writer) *Main {
 	return &Main{Config: cfg, Logger: cfg.Logger(logOut)}
@@ -117,7 +132,7 @@ func (m *Main) Run(ctx context.Context) error {
 	// database): settings answers which is in effect.
 	settings := bot.NewSettings(db, envValues(cfg), log.With("component", "settings"))
 	sched := scheduler.New(scheduler.Options{Location: settings.Location(ctx), Catchup: settings.Catchup(ctx), Clock: clk, Logger: log.With("component", "scheduler"),
-		OnRun: obs.jobRun(met.JobRun), OnMissed: obs.Missed})
+		OnRun: obs.jobRun(met.JobRun), OnMissed: obs.Missed, Current: currentSchedule(settings)})
 	b := bot.New(bot.Options{
 		API: api, Store: db, Channel: cfg.Channel, Location: sched.Location(), Settings: settings,
 		Admins: cfg.Admins,

@@ -230,3 +230,41 @@ func TestSettingsSurviveARestart(t *testing.T) {
 		t.Errorf("channels after a restart: %v", got)
 	}
 }
+
+// TestScheduleChangeWithTwoProcesses: two processes share the database and
+// an admin changes the prompt's schedule (or the zone) through whichever
+// gets the submission. The other one learns of it at the old firing and
+// posts nothing then; the new firing is posted once.
+func TestScheduleChangeWithTwoProcesses(t *testing.T) {
+	t.Parallel()
+	ten := monday9.Add(time.Hour)
+	for _, c := range []struct {
+		name   string
+		values map[string]map[string]any
+		next   time.Time
+	}{
+		{"schedule", text(compose.ScheduleBlock(bot.JobPrompt), "0 11 * * MON"), ten.Add(time.Hour)},
+		{"zone", text(block(bot.SettingTimezone), "America/New_York"), ten.Add(5 * time.Hour)}, // 10:00 in New York
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			h, clk := startOnClock(t)
+			h.StartAnother()
+			change(t, h, c.values)
+			clk.Set(ten) // the old firing: neither process posts it
+			clk.Set(c.next)
+			runs := h.WaitRuns(2, "both processes' runs of the new firing", func(r scheduler.Run) bool {
+				return r.Job == bot.JobPrompt && r.ScheduledAt.Equal(c.next)
+			})
+			for _, r := range runs {
+				if r.Err != nil {
+					t.Errorf("run %+v failed", r)
+				}
+			}
+			wantPrompts(t, h, apptest.General, c.next)
+			if runs := h.JobRuns(bot.JobPrompt); len(runs) != 2 {
+				t.Errorf("runs %+v, want only the two of the new firing", runs)
+			}
+		})
+	}
+}
