@@ -502,6 +502,9 @@ func (b *Bot) habitSettings(ctx context.Context, user string, args []string) com
 		return compose.Error(extramile.ErrorMessage(err))
 	}
 	b.log.Info("weekly habit setting changed", "setting", args[0], "value", args[1], "by", user)
+	if args[0] == "guests" {
+		b.refreshOpenedHomes(ctx) // a guest's Home offers the nudge buttons, or says why not
+	}
 	return compose.HabitSettingChanged(done)
 }
 

@@ -135,7 +135,23 @@ func (b *Bot) homeView(ctx context.Context, user string, about, shared int) (com
 func (b *Bot) homeSettings(ctx context.Context, cb slack.InteractionCallback, _ *slack.BlockAction) {
 	if m := b.openSettings(ctx, cb.User.ID, cb.TriggerID); m.Text != "" {
 		b.log.Warn("settings modal not opened from the Home", "user", cb.User.ID, "reason", m.Text)
+		b.tellFromHome(ctx, cb.User.ID, m.Text)
 	}
+}
+
+// homeNotSaved is what a person is told when a choice made on the Home
+// could not be saved.
+const homeNotSaved = "I couldn't save that choice just now, so nothing changed. Please try again in a moment, or use `/extramile help` to do it by command."
+
+// tellFromHome tells user, by DM (the app's Messages tab: the Home has no
+// channel for an ephemeral message), why a button on their Home did not do
+// what it says, in the background.
+func (b *Bot) tellFromHome(ctx context.Context, user, text string) {
+	b.goBackground(ctx, func(ctx context.Context) {
+		if _, err := b.post(ctx, user, compose.Error(text)); err != nil {
+			b.log.Warn("could not tell why a Home button did nothing", "user", user, "error", err)
+		}
+	})
 }
 
 // refreshOpenedHomes publishes again the Home of everyone who opened it,
@@ -167,6 +183,7 @@ func (b *Bot) homeQuiet(ctx context.Context, cb slack.InteractionCallback, a *sl
 	quiet := a.Value == "on"
 	if err := b.store.SetQuiet(ctx, cb.User.ID, quiet); err != nil {
 		b.log.Warn("kudos DMs setting not changed from the Home", "user", cb.User.ID, "error", err)
+		b.tellFromHome(ctx, cb.User.ID, homeNotSaved)
 		return
 	}
 	b.log.Info("kudos DMs changed from the Home", "user", cb.User.ID, "quiet", quiet)
@@ -179,6 +196,9 @@ func (b *Bot) homeQuiet(ctx context.Context, cb slack.InteractionCallback, a *sl
 func (b *Bot) homeHabit(ctx context.Context, user string, now time.Time) compose.HomeHabit {
 	loc := b.userLoc(ctx, user)
 	h := compose.HomeHabit{Nudges: b.conf.NudgeSchedule(ctx) != "", Loc: loc} // settings.go
+	if u, err := b.dir.user(ctx, user); err == nil && (u.IsRestricted || u.IsUltraRestricted) {
+		h.GuestNotNudged = !b.settingIs(ctx, SettingNudgeGuests, "on") // as the nudge job decides: nudgeable
+	}
 	skips, err := b.store.SkipDates(ctx)
 	if err == nil {
 		h.Streak, _, err = b.streak(ctx, user, now, loc, skips)
@@ -209,6 +229,7 @@ func (b *Bot) homeNudges(ctx context.Context, cb slack.InteractionCallback, a *s
 	}
 	if err := b.setNudges(ctx, cb.User.ID, a.Value == "off"); err != nil {
 		b.log.Warn("weekly nudge not changed from the Home", "user", cb.User.ID, "error", err)
+		b.tellFromHome(ctx, cb.User.ID, homeNotSaved)
 	}
 }
 
@@ -221,5 +242,6 @@ func (b *Bot) homeSnooze(ctx context.Context, cb slack.InteractionCallback, a *s
 	}
 	if err != nil {
 		b.log.Warn("weekly nudge not snoozed from the Home", "user", cb.User.ID, "value", a.SelectedOption.Value, "error", err)
+		b.tellFromHome(ctx, cb.User.ID, homeNotSaved)
 	}
 }

@@ -396,6 +396,7 @@ func TestGoldenHome(t *testing.T) {
 		{"home_busy", busyHome()},
 		{"home_admin", admin},
 		{"home_snoozed", snoozedHome()},
+		{"home_guest", guestHome()},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -96,6 +96,9 @@ type HomeHabit struct {
 	Loc *time.Location
 	// Checkins is how many private half-step check-ins the person kept.
 	Checkins int
+	// GuestNotNudged: the person is a guest, and the admins keep the
+	// weekly nudge to members; the Home then offers no nudge controls.
+	GuestNotNudged bool
 }
 
 // HomeAdmin is what the Home's Settings section shows an admin.
@@ -289,6 +292,8 @@ func homeHabitSettings(h HomeHabit) []slack.Block {
 	switch {
 	case !h.Nudges:
 		out = append(out, section("*Weekly nudge:* not sent in this workspace."))
+	case h.GuestNotNudged:
+		out = append(out, section("*Weekly nudge:* sent to members of this workspace, not to guests. You can still share a story any time."))
 	case h.Off:
 		sec := section("*Weekly nudge:* off. I won't DM you about the habit.")
 		sec.Accessory = slack.NewAccessory(button(ActionHomeNudges, "Turn on", "on", ""))

@@ -65,13 +65,21 @@ func snoozedHome() HomeView {
 	return v
 }
 
+// guestHome is a guest's Home where the admins keep the weekly nudge to
+// members.
+func guestHome() HomeView {
+	v := newHome()
+	v.Habit = HomeHabit{Nudges: true, GuestNotNudged: true, Loc: time.UTC}
+	return v
+}
+
 func TestHomeWithinLimits(t *testing.T) {
 	v := busyHome()
 	// Far more than a page, and absurdly long: still within the limits.
 	for range 50 {
 		v.About = append(v.About, v.About[0])
 	}
-	for _, h := range []HomeView{v, newHome(), snoozedHome(), {}} {
+	for _, h := range []HomeView{v, newHome(), snoozedHome(), guestHome(), {}} {
 		if err := CheckHome(Home(h)); err != nil {
 			t.Errorf("CheckHome: %v", err)
 		}

@@ -8,7 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/extramile/extramile/bot/compose"
 	"github.com/extramile/extramile/internal/apptest"
+	"github.com/extramile/extramile/internal/config"
 	"github.com/extramile/extramile/internal/slackfake"
 )
 
@@ -97,4 +99,28 @@ func TestHomeHashConflictRebuilds(t *testing.T) {
 	if n := conflicts(); n != 1 {
 		t.Errorf("hash_conflict answers: %d, want 1 (the stale hash, then a rebuild)", n)
 	}
+}
+
+// TestGuestsHomeSaysTheyAreNotNudged: a guest's Home says the weekly nudge
+// goes to members and offers no nudge buttons that would do nothing; once
+// the admins nudge guests too, the Home is refreshed and offers them.
+func TestGuestsHomeSaysTheyAreNotNudged(t *testing.T) {
+	t.Parallel()
+	const guest = "U0GUEST0001"
+	h := apptest.New(t, func(c *config.Config) { c.NudgeSchedule = "0 15 * * THU" })
+	h.Slack.AddUser(slackfake.User{ID: guest, Name: "guest", TZ: "UTC", IsRestricted: true})
+	h.Start()
+
+	h.Event(h.Slack.AppHomeOpened(guest))
+	h.Eventually("the guest's Home", func() bool { _, ok := homeOf(h, guest); return ok })
+	v, _ := homeOf(h, guest)
+	if text := string(v.Blocks); !strings.Contains(text, "not to guests") || strings.Contains(text, compose.ActionHomeNudges) || strings.Contains(text, compose.ActionHomeSnooze) {
+		t.Errorf("a guest's Home, guests not nudged: %s", text)
+	}
+
+	h.Reply(apptest.Admin, apptest.General, "settings habit guests on") // refreshes the Homes opened
+	h.Eventually("the guest's Home with the nudge buttons", func() bool {
+		v, _ := homeOf(h, guest)
+		return strings.Contains(string(v.Blocks), compose.ActionHomeNudges) && !strings.Contains(string(v.Blocks), "not to guests")
+	})
 }
