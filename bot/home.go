@@ -98,7 +98,7 @@ func (b *Bot) homeView(ctx context.Context, user string, about, shared int) (com
 		return v, err
 	}
 	now := b.now()
-	weekFrom, _ := scheduler.WeekOf(now, b.loc())
+	weekFrom, _ := scheduler.WeekOf(now, b.userLoc(ctx, user)) // the person's own week, as their streak and nudge
 	latest := v.Shared
 	if shared != 0 {
 		if latest, _, err = b.store.StoriesBy(ctx, user, 0, 1); err != nil {

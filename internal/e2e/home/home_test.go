@@ -7,6 +7,7 @@ package home
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/extramile/extramile/bot/compose"
 	"github.com/extramile/extramile/internal/apptest"
@@ -123,4 +124,31 @@ func TestGuestsHomeSaysTheyAreNotNudged(t *testing.T) {
 		v, _ := homeOf(h, guest)
 		return strings.Contains(string(v.Blocks), compose.ActionHomeNudges) && !strings.Contains(string(v.Blocks), "not to guests")
 	})
+}
+
+// TestHomeWeekIsThePersonsOwn: "this week" on the Home is the person's own
+// week, as their streak and nudge are. Kiri (Kiritimati, UTC+14) shares a
+// story on Sunday at 23:00 her time (09:00 UTC) and opens the Home two hours
+// later, on her Monday: her new week has no story yet, though the
+// workspace's zone (UTC) is still in the week of the story.
+func TestHomeWeekIsThePersonsOwn(t *testing.T) {
+	t.Parallel()
+	const kiri = "U0KIRI00001"
+	h := apptest.New(t)
+	h.Slack.AddUser(slackfake.User{ID: kiri, Name: "kiri", TZ: "Pacific/Kiritimati", TZOffset: 14 * 3600})
+	c, _ := h.Slack.Channel(apptest.General)
+	c.Members = append(c.Members, kiri)
+	h.Slack.SetChannel(c)
+	sunday9 := time.Date(2024, time.March, 10, 9, 0, 0, 0, time.UTC)
+	clk := h.FakeClock(sunday9)
+	h.Start()
+
+	h.QuickShare(kiri, apptest.General, "Called the customer back on a Sunday to make it right, then fixed the root cause.", apptest.Bob)
+	clk.Set(sunday9.Add(2 * time.Hour)) // Monday 01:00 for Kiri
+	h.Event(h.Slack.AppHomeOpened(kiri))
+	h.Eventually("Kiri's Home", func() bool { _, ok := homeOf(h, kiri); return ok })
+	v, _ := homeOf(h, kiri)
+	if text := string(v.Blocks); !strings.Contains(text, "You haven't written down a story this week yet") {
+		t.Errorf("Kiri's Home counts last week's story (her week) as this week's: %s", text)
+	}
 }
