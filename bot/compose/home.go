@@ -224,7 +224,9 @@ func Home(v HomeView) slack.HomeTabViewRequest {
 		}
 		sec := section(Truncate(strings.Join(lines, "\n"), maxSectionText))
 		sec.Accessory = slack.NewAccessory(button(ActionOpenSettings, "Edit settings", "", ""))
-		blocks = append(blocks, sec)
+		blocks = append(blocks, sec, contextBlock("*Edit settings* also holds the channels that get the scheduled posts, the time zone, "+
+			"the kudos emoji, daily limit and where kudos count, the weekly nudge (guests, who already shared, skipped dates) "+
+			"and the catch-up window. `/extramile settings` lists every value and where it comes from."))
 	}
 	return slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: blocks}}
 }
