@@ -421,6 +421,37 @@ func (h *Harness) EventuallyWithin(budget time.Duration, what string, cond func(
 	}
 }
 
+// Home returns user's App Home as the fake holds it (the latest
+// views.publish), and whether there is one.
+func (h *Harness) Home(user string) (slackfake.View, bool) {
+	for _, v := range h.Slack.Views() {
+		if v.Type == "home" && v.UserID == user {
+			return v, true
+		}
+	}
+	return slackfake.View{}, false
+}
+
+// WaitHome waits until user's Home holds every one of texts (what names
+// the wait in a failure), and returns it.
+func (h *Harness) WaitHome(user, what string, texts ...string) slackfake.View {
+	h.T.Helper()
+	var v slackfake.View
+	h.Eventually(what, func() bool {
+		var ok bool
+		if v, ok = h.Home(user); !ok {
+			return false
+		}
+		for _, s := range texts {
+			if !strings.Contains(string(v.Blocks), s) {
+				return false
+			}
+		}
+		return true
+	})
+	return v
+}
+
 // Posts returns the non-ephemeral messages the bot posted in channel (a user
 // ID for DMs), in order.
 func (h *Harness) Posts(channel string) []slackfake.Message {

@@ -13,39 +13,10 @@ import (
 	"github.com/extramile/extramile/storage"
 )
 
-// homeOf returns user's Home as the fake holds it, and whether there is one.
-func homeOf(h *apptest.Harness, user string) (slackfake.View, bool) {
-	for _, v := range h.Slack.Views() {
-		if v.Type == "home" && v.UserID == user {
-			return v, true
-		}
-	}
-	return slackfake.View{}, false
-}
-
-// waitHome waits until user's Home holds every one of texts, and returns it.
-func waitHome(h *apptest.Harness, user, what string, texts ...string) slackfake.View {
-	h.T.Helper()
-	var v slackfake.View
-	h.Eventually(what, func() bool {
-		var ok bool
-		if v, ok = homeOf(h, user); !ok {
-			return false
-		}
-		for _, s := range texts {
-			if !strings.Contains(string(v.Blocks), s) {
-				return false
-			}
-		}
-		return true
-	})
-	return v
-}
-
 // clickHome is user's click on their Home (a button or a menu option).
 func clickHome(t *testing.T, h *apptest.Harness, user string, action map[string]any) {
 	t.Helper()
-	v, _ := homeOf(h, user)
+	v, _ := h.Home(user)
 	p, err := h.Slack.ViewBlockActionsPayload(v.ID, []map[string]any{action})
 	if err != nil {
 		t.Fatal(err)
@@ -81,7 +52,7 @@ func TestHomeShowsTheHabitAndItsControls(t *testing.T) {
 	h, clk := newHabit(t, "0 0 * * MON", t0.Add(-14*24*time.Hour))
 	h.Start()
 	h.Event(h.Slack.AppHomeOpened(apptest.Carol))
-	waitHome(h, apptest.Carol, "a newcomer's habit", "No streak yet", "*Weekly nudge:* on", compose.ActionHomeSnooze)
+	h.WaitHome(apptest.Carol, "a newcomer's habit", "No streak yet", "*Weekly nudge:* on", compose.ActionHomeSnooze)
 
 	// A story two weeks ago and one last week: two weeks in a row.
 	h.QuickShare(apptest.Carol, apptest.General, "Drove the spare part to the customer on a Sunday.", apptest.Bob)
@@ -89,13 +60,13 @@ func TestHomeShowsTheHabitAndItsControls(t *testing.T) {
 	h.QuickShare(apptest.Carol, apptest.General, "Rewrote the onboarding guide after the customer got lost.", apptest.Bob)
 	fire(t, h, clk, bot.JobNudge, t0, 1)
 	h.Event(h.Slack.AppHomeOpened(apptest.Carol))
-	waitHome(h, apptest.Carol, "two weeks in a row, not this week yet", "2 weeks in a row", "haven't written down a story this week")
+	h.WaitHome(apptest.Carol, "two weeks in a row, not this week yet", "2 weeks in a row", "haven't written down a story this week")
 	h.QuickShare(apptest.Carol, apptest.General, "Stayed on the call until the customer's import ran.", apptest.Bob)
-	waitHome(h, apptest.Carol, "three weeks in a row, refreshed after the story", "3 weeks in a row", "You wrote down a story this week")
+	h.WaitHome(apptest.Carol, "three weeks in a row, refreshed after the story", "3 weeks in a row", "You wrote down a story this week")
 
 	// Snooze for 2 weeks from the Home's menu.
 	clickHome(t, h, apptest.Carol, slackfake.StaticSelectAction(compose.ActionHomeSnooze, "home_snooze", "2w"))
-	waitHome(h, apptest.Carol, "the Home snoozed", "snoozed until", `"value":"on"`)
+	h.WaitHome(apptest.Carol, "the Home snoozed", "snoozed until", `"value":"on"`)
 	if _, until := nudgePrefs(t, h, apptest.Carol); !until.Equal(t0.Add(14 * 24 * time.Hour)) {
 		t.Errorf("snoozed until %s, want two weeks from the program's clock (%s)", until, t0.Add(14*24*time.Hour))
 	}
@@ -107,7 +78,7 @@ func TestHomeShowsTheHabitAndItsControls(t *testing.T) {
 
 	// Resume: the next firing nudges her.
 	clickHome(t, h, apptest.Carol, slackfake.ButtonAction(compose.ActionHomeNudges, "home_nudges", "on"))
-	waitHome(h, apptest.Carol, "the Home resumed", "*Weekly nudge:* on")
+	h.WaitHome(apptest.Carol, "the Home resumed", "*Weekly nudge:* on")
 	fire(t, h, clk, bot.JobNudge, t0.Add(7*24*time.Hour+15*time.Minute), 1)
 	if got := nudges(h, apptest.Carol)[apptest.Carol]; got != before+1 {
 		t.Errorf("resumed from the Home, Carol got %d nudges, want %d", got, before+1)
@@ -116,7 +87,7 @@ func TestHomeShowsTheHabitAndItsControls(t *testing.T) {
 	// Off from the Home is off for the command too; on from the command
 	// refreshes the Home.
 	clickHome(t, h, apptest.Carol, slackfake.ButtonAction(compose.ActionHomeNudges, "home_nudges", "off"))
-	waitHome(h, apptest.Carol, "the Home with nudges off", "*Weekly nudge:* off")
+	h.WaitHome(apptest.Carol, "the Home with nudges off", "*Weekly nudge:* off")
 	if off, _ := nudgePrefs(t, h, apptest.Carol); !off {
 		t.Error("turned off from the Home, the nudges are still on")
 	}
@@ -124,9 +95,9 @@ func TestHomeShowsTheHabitAndItsControls(t *testing.T) {
 		t.Errorf("/extramile nudges after the Home's Turn off: %q", got)
 	}
 	h.Command(apptest.Carol, apptest.General, "nudges on")
-	waitHome(h, apptest.Carol, "the Home after /extramile nudges on", "*Weekly nudge:* on")
+	h.WaitHome(apptest.Carol, "the Home after /extramile nudges on", "*Weekly nudge:* on")
 	h.Command(apptest.Carol, apptest.General, "snooze 1w")
-	waitHome(h, apptest.Carol, "the Home after /extramile snooze 1w", "snoozed until")
+	h.WaitHome(apptest.Carol, "the Home after /extramile snooze 1w", "snoozed until")
 }
 
 // saveCheckin submits user's half-step check-in of week, as the nudge's
@@ -194,5 +165,5 @@ func TestCheckinsAreYoursAlone(t *testing.T) {
 		}
 	}
 	h.Event(h.Slack.AppHomeOpened(apptest.Carol))
-	waitHome(h, apptest.Carol, "the Home counting the check-ins", "You kept 7 half-step check-ins")
+	h.WaitHome(apptest.Carol, "the Home counting the check-ins", "You kept 7 half-step check-ins")
 }

@@ -15,16 +15,6 @@ import (
 	"github.com/extramile/extramile/internal/slackfake"
 )
 
-// homeOf returns user's Home as the fake holds it, and whether there is one.
-func homeOf(h *apptest.Harness, user string) (slackfake.View, bool) {
-	for _, v := range h.Slack.Views() {
-		if v.Type == "home" && v.UserID == user {
-			return v, true
-		}
-	}
-	return slackfake.View{}, false
-}
-
 // publishes counts the successful views.publish calls for user.
 func publishes(h *apptest.Harness, user string) int {
 	n := 0
@@ -46,8 +36,8 @@ func TestHomePublishedOnOpenAndRefreshedAfterAStory(t *testing.T) {
 	h.Start()
 
 	h.Event(h.Slack.AppHomeOpened(apptest.Alice))
-	h.Eventually("Alice's Home", func() bool { _, ok := homeOf(h, apptest.Alice); return ok })
-	v, _ := homeOf(h, apptest.Alice)
+	h.Eventually("Alice's Home", func() bool { _, ok := h.Home(apptest.Alice); return ok })
+	v, _ := h.Home(apptest.Alice)
 	if text := string(v.Blocks); !strings.Contains(text, "Welcome") || !strings.Contains(text, "Notice a need") {
 		t.Errorf("a newcomer's Home has no welcome naming the nine ways: %s", text)
 	}
@@ -55,10 +45,10 @@ func TestHomePublishedOnOpenAndRefreshedAfterAStory(t *testing.T) {
 	const story = "Stayed online until 2am to walk the customer through the upgrade, and wrote them a how-to."
 	h.QuickShare(apptest.Bob, apptest.General, story, apptest.Alice, apptest.Carol)
 	h.Eventually("Alice's Home showing the story", func() bool {
-		v, _ := homeOf(h, apptest.Alice)
+		v, _ := h.Home(apptest.Alice)
 		return strings.Contains(string(v.Blocks), "walk the customer through the upgrade")
 	})
-	v, _ = homeOf(h, apptest.Alice)
+	v, _ = h.Home(apptest.Alice)
 	if text := string(v.Blocks); strings.Contains(text, "Welcome") || !strings.Contains(text, "Stories about you") {
 		t.Errorf("Alice's refreshed Home: %s", text)
 	}
@@ -85,7 +75,7 @@ func TestHomeHashConflictRebuilds(t *testing.T) {
 	}
 	h.QuickShare(apptest.Bob, apptest.General, "Noticed the import failing at night and fixed it before the customer woke up.", apptest.Alice)
 	h.Eventually("Alice's Home rebuilt", func() bool {
-		v, _ := homeOf(h, apptest.Alice)
+		v, _ := h.Home(apptest.Alice)
 		return strings.Contains(string(v.Blocks), "import failing at night")
 	})
 	conflicts := func() (n int) {
@@ -113,15 +103,15 @@ func TestGuestsHomeSaysTheyAreNotNudged(t *testing.T) {
 	h.Start()
 
 	h.Event(h.Slack.AppHomeOpened(guest))
-	h.Eventually("the guest's Home", func() bool { _, ok := homeOf(h, guest); return ok })
-	v, _ := homeOf(h, guest)
+	h.Eventually("the guest's Home", func() bool { _, ok := h.Home(guest); return ok })
+	v, _ := h.Home(guest)
 	if text := string(v.Blocks); !strings.Contains(text, "not to guests") || strings.Contains(text, compose.ActionHomeNudges) || strings.Contains(text, compose.ActionHomeSnooze) {
 		t.Errorf("a guest's Home, guests not nudged: %s", text)
 	}
 
 	h.Reply(apptest.Admin, apptest.General, "settings habit guests on") // refreshes the Homes opened
 	h.Eventually("the guest's Home with the nudge buttons", func() bool {
-		v, _ := homeOf(h, guest)
+		v, _ := h.Home(guest)
 		return strings.Contains(string(v.Blocks), compose.ActionHomeNudges) && !strings.Contains(string(v.Blocks), "not to guests")
 	})
 }
@@ -146,8 +136,8 @@ func TestHomeWeekIsThePersonsOwn(t *testing.T) {
 	h.QuickShare(kiri, apptest.General, "Called the customer back on a Sunday to make it right, then fixed the root cause.", apptest.Bob)
 	clk.Set(sunday9.Add(2 * time.Hour)) // Monday 01:00 for Kiri
 	h.Event(h.Slack.AppHomeOpened(kiri))
-	h.Eventually("Kiri's Home", func() bool { _, ok := homeOf(h, kiri); return ok })
-	v, _ := homeOf(h, kiri)
+	h.Eventually("Kiri's Home", func() bool { _, ok := h.Home(kiri); return ok })
+	v, _ := h.Home(kiri)
 	if text := string(v.Blocks); !strings.Contains(text, "You haven't written down a story this week yet") {
 		t.Errorf("Kiri's Home counts last week's story (her week) as this week's: %s", text)
 	}
