@@ -2,15 +2,18 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"slices"
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/slack-go/slack"
 
 	"github.com/extramile/extramile"
 	"github.com/extramile/extramile/bot/compose"
+	"github.com/extramile/extramile/internal/blockkit"
 )
 
 // scheduleKey is the settings key of a job's schedule changed in Slack.
@@ -176,11 +179,58 @@ func (b *Bot) openSettings(ctx context.Context, user, triggerID string) compose.
 	}
 	ctx, cancel := context.WithTimeout(ctx, openTimeout)
 	defer cancel()
-	if _, err := b.api.OpenViewContext(ctx, triggerID, compose.SettingsModal(b.settingsGroups(s))); err != nil {
+	modal := compose.SettingsModal(b.settingsGroups(s))
+	modal.PrivateMetadata = s.baseline()
+	if _, err := b.api.OpenViewContext(ctx, triggerID, modal); err != nil {
 		b.log.Error("could not open the settings modal", "user", user, "error", slackErr("views.open", err))
 		return compose.Error("I couldn't open the settings just now. Please try again in a moment.")
 	}
 	return compose.Message{}
+}
+
+// settingsBaseline is what the settings modal was opened with, kept in its
+// private_metadata. Slack sends every input back, a field the admin did not
+// touch with the value it was opened with, so a submission takes only what
+// differs from the baseline: a modal opened before another admin's change
+// (or in a second tab) does not undo that change.
+type settingsBaseline struct {
+	Values   map[string]string `json:"v"`
+	Channels []string          `json:"c"`
+	Skip     []string          `json:"s"`
+}
+
+// baseline encodes what the modal opened with s shows, or "" when it does
+// not fit in private_metadata (then a submission compares with the
+// settings as they are when it comes).
+func (s settingsNow) baseline() string {
+	base := settingsBaseline{Values: map[string]string{}, Channels: s.channels, Skip: s.skipDates}
+	for _, v := range s.values {
+		if !v.FromEnv {
+			base.Values[v.Key] = v.Value
+		}
+	}
+	raw, err := json.Marshal(base)
+	if err != nil || utf8.RuneCount(raw) > blockkit.MaxMetadata {
+		return ""
+	}
+	return string(raw)
+}
+
+// since puts the baseline the modal was opened with (its private_metadata)
+// in place of the values read now, so that the submission compares with
+// what the admin saw. A modal without one (too large, or forged) keeps
+// the values read now.
+func (s *settingsNow) since(privateMetadata string) {
+	var base settingsBaseline
+	if privateMetadata == "" || json.Unmarshal([]byte(privateMetadata), &base) != nil || base.Values == nil {
+		return
+	}
+	for i, v := range s.values {
+		if opened, ok := base.Values[v.Key]; ok && !v.FromEnv {
+			s.values[i].Value = opened
+		}
+	}
+	s.channels, s.skipDates = base.Channels, base.Skip
 }
 
 // settingChange is one setting an admin changed in the modal.
@@ -207,6 +257,11 @@ func (b *Bot) submitSettings(ctx context.Context, cb slack.InteractionCallback) 
 		b.log.Error("could not read the settings", "error", err)
 		return slack.NewErrorsViewSubmissionResponse(map[string]string{compose.BlockChannels: extramile.ErrorMessage(err)})
 	}
+	current := map[string]string{} // the values in effect, for the log
+	for _, v := range now.values {
+		current[v.Key] = v.Value
+	}
+	now.since(cb.View.PrivateMetadata)
 	form := compose.ParseSettingsForm(cb.View)
 	errs := map[string]string{}
 
@@ -262,7 +317,7 @@ func (b *Bot) submitSettings(ctx context.Context, cb slack.InteractionCallback) 
 		if err := b.conf.Set(ctx, c.value.Key, c.to, user); err != nil {
 			return fail(block, err)
 		}
-		b.log.Info("setting changed in Slack", "key", c.value.Key, "from", c.from, "to", c.to, "by", user)
+		b.log.Info("setting changed in Slack", "key", c.value.Key, "from", current[c.value.Key], "to", c.to, "by", user)
 		if err := b.applySetting(ctx, c); err != nil {
 			b.log.Error("setting stored but not applied", "key", c.value.Key, "error", err)
 			return slack.NewErrorsViewSubmissionResponse(map[string]string{block: "Saved, but I couldn't apply it: it takes effect at the next start."})
@@ -410,7 +465,7 @@ func checkSkipDates(now settingsNow, form compose.SettingsForm, at time.Time, zo
 		case err != nil:
 			errs[compose.BlockSkipDates] = compose.Truncate("“"+f+"” is not a date: write dates as YYYY-MM-DD, one a line.", 200)
 			return nil, nil
-		case d.Format(time.DateOnly) < today:
+		case d.Format(time.DateOnly) < today && !slices.Contains(now.skipDates, d.Format(time.DateOnly)): // one the modal showed may have passed since
 			errs[compose.BlockSkipDates] = f + " is in the past: only dates from today on can be skipped."
 			return nil, nil
 		}

@@ -2,6 +2,7 @@ package slackfake
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"strings"
 )
@@ -63,7 +64,77 @@ func (s *Server) ViewSubmissionFor(viewID string, values map[string]map[string]a
 	if !ok || v.Type != "modal" {
 		return nil, fmt.Errorf("view submission: no modal %q", viewID)
 	}
-	return s.viewSubmission(v.UserID, v.ID, s.viewJSON(v, stateValues(values))), nil
+	return s.viewSubmission(v.UserID, v.ID, s.viewJSON(v, withInitialState(v.Blocks, values))), nil
+}
+
+// withInitialState is a submitted modal's state.values: the values given,
+// and for every other input of blocks what it was opened with. Slack sends
+// the state of every input in the view, a field the person did not touch
+// with its initial value ("view.state.values: … the values of all input
+// blocks", https://docs.slack.dev/reference/interaction-payloads/view-interactions-payload;
+// python-slack-sdk's view_submission fixtures carry untouched inputs too).
+func withInitialState(blocks json.RawMessage, values map[string]map[string]any) any {
+	var bs []struct {
+		Type    string         `json:"type"`
+		BlockID string         `json:"block_id"`
+		Element map[string]any `json:"element"`
+	}
+	if err := json.Unmarshal(blocks, &bs); err != nil {
+		return stateValues(values)
+	}
+	out := map[string]map[string]any{}
+	for _, b := range bs {
+		if b.Type != "input" || b.BlockID == "" || b.Element == nil {
+			continue
+		}
+		action, _ := b.Element["action_id"].(string)
+		if st := initialState(b.Element); st != nil && action != "" {
+			out[b.BlockID] = map[string]any{action: st}
+		}
+	}
+	for block, actions := range values {
+		out[block] = actions
+	}
+	return out
+}
+
+// initialState is the state Slack reports for an untouched input element:
+// its initial value, or an empty one.
+func initialState(e map[string]any) map[string]any {
+	typ, _ := e["type"].(string)
+	st := map[string]any{"type": typ}
+	switch typ {
+	case "plain_text_input", "email_text_input", "url_text_input", "number_input":
+		st["value"] = e["initial_value"] // nil when there is none, as Slack sends
+	case "radio_buttons", "static_select", "external_select":
+		st["selected_option"] = e["initial_option"]
+	case "checkboxes", "multi_static_select", "multi_external_select":
+		st["selected_options"] = orEmpty(e["initial_options"])
+	case "multi_conversations_select":
+		st["selected_conversations"] = orEmpty(e["initial_conversations"])
+	case "conversations_select":
+		st["selected_conversation"] = e["initial_conversation"]
+	case "multi_users_select":
+		st["selected_users"] = orEmpty(e["initial_users"])
+	case "users_select":
+		st["selected_user"] = e["initial_user"]
+	case "multi_channels_select":
+		st["selected_channels"] = orEmpty(e["initial_channels"])
+	case "channels_select":
+		st["selected_channel"] = e["initial_channel"]
+	case "datepicker":
+		st["selected_date"] = e["initial_date"]
+	default:
+		return nil
+	}
+	return st
+}
+
+func orEmpty(v any) any {
+	if v == nil {
+		return []any{}
+	}
+	return v
 }
 
 // viewSubmission wraps a view. s.mu must be held.

@@ -1,6 +1,7 @@
 package settings
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -230,5 +231,38 @@ func TestHabitSettingsChangedInSlack(t *testing.T) {
 	reply = h.Reply(apptest.Alice, apptest.General, "settings")
 	if !strings.Contains(reply, "*Skipped dates (no nudge):* 2024-12-31") {
 		t.Errorf("after removing 2024-12-24:\n%s", reply)
+	}
+}
+
+// TestStaleModalKeepsOthersChanges: two admins open the settings; the
+// first changes the zone, a channel and a skipped date; the second, whose
+// modal still shows the old values, changes only the daily limit. Slack
+// sends every input back, untouched ones with what they were opened with:
+// only what the second admin changed is taken, and the first one's changes
+// stay.
+func TestStaleModalKeepsOthersChanges(t *testing.T) {
+	t.Parallel()
+	h := apptest.New(t)
+	h.Start()
+	first, second := readModal(t, h, apptest.Admin), readModal(t, h, apptest.Owner)
+	if ack := submit(t, h, first, merge(text(block(bot.SettingTimezone), "Europe/Berlin"), channels(apptest.Random),
+		text(compose.BlockSkipDates, "2099-12-24"))); ack != nil {
+		t.Fatalf("first submission answered %v", ack)
+	}
+	if ack := submit(t, h, second, text(block(bot.SettingKudosDailyLimit), "4")); ack != nil {
+		t.Fatalf("second submission answered %v", ack)
+	}
+	m := readModal(t, h, apptest.Admin)
+	if got := m.Inputs[block(bot.SettingTimezone)].Value; got != "Europe/Berlin" {
+		t.Errorf("zone %q after a stale modal was saved, want the first admin's Europe/Berlin", got)
+	}
+	if got := m.Inputs[compose.BlockChannels].Conversations; !slices.Equal(got, []string{apptest.Random}) {
+		t.Errorf("channels %v after a stale modal was saved, want the first admin's [%s]", got, apptest.Random)
+	}
+	if got := m.Inputs[compose.BlockSkipDates].Value; got != "2099-12-24" {
+		t.Errorf("skipped dates %q after a stale modal was saved, want the first admin's", got)
+	}
+	if got := m.Inputs[block(bot.SettingKudosDailyLimit)].Value; got != "4" {
+		t.Errorf("daily limit %q, want the second admin's 4", got)
 	}
 }
