@@ -406,28 +406,33 @@ func (s *Settings) Schedule(ctx context.Context, job string) string {
 	return s.Get(ctx, scheduleKey(job)).Value
 }
 
-// ScheduleNow is the spec and zone job runs on now, as the database says:
-// another process sharing it may have changed them (see
-// scheduler.Options.Current). It fails when the store cannot be read,
-// rather than answer with a default.
-func (s *Settings) ScheduleNow(ctx context.Context, job string) (string, *time.Location, error) {
+// ScheduleNow is the spec and zone job runs on now, as the database says,
+// and since when (the later of their changes in Slack; zero for values
+// from the environment or the defaults): another process sharing the
+// database may have changed them (see scheduler.Options.Current). It fails
+// when the store cannot be read, rather than answer with a default.
+func (s *Settings) ScheduleNow(ctx context.Context, job string) (spec string, loc *time.Location, since time.Time, err error) {
 	d, ok := settingDef(scheduleKey(job))
 	if !ok {
-		return "", nil, fmt.Errorf("no schedule setting for job %q", job)
+		return "", nil, time.Time{}, fmt.Errorf("no schedule setting for job %q", job)
 	}
 	z, err := s.lookup(ctx, mustDef(SettingTimezone), time.UTC)
 	if err != nil {
-		return "", nil, err
+		return "", nil, time.Time{}, err
 	}
-	loc, err := extramile.ParseZone(z.Value)
+	loc, err = extramile.ParseZone(z.Value)
 	if err != nil {
 		loc = time.UTC // as Location
 	}
 	v, err := s.lookup(ctx, d, loc)
 	if err != nil {
-		return "", nil, err
+		return "", nil, time.Time{}, err
 	}
-	return v.Value, loc, nil
+	since = v.At
+	if z.At.After(since) {
+		since = z.At
+	}
+	return v.Value, loc, since, nil
 }
 
 // EnvVarIfSet names the variable that sets key in the environment, or ""

@@ -14,20 +14,19 @@ import (
 // prompt's spec and the zone, as Options.Current answers them.
 type shared struct {
 	mu   sync.Mutex
-	spec string
-	loc  *time.Location
+	plan Plan
 }
 
-func (s *shared) set(spec string, loc *time.Location) {
+func (s *shared) set(spec string, loc *time.Location, since time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.spec, s.loc = spec, loc
+	s.plan = Plan{Spec: spec, Location: loc, Since: since}
 }
 
-func (s *shared) current(_ context.Context, job string) (string, *time.Location, bool) {
+func (s *shared) current(_ context.Context, job string) (Plan, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.spec, s.loc, job == "prompt"
+	return s.plan, job == "prompt"
 }
 
 // TestFollowsAChangeMadeByAnotherProcess: two processes plan the prompt at
@@ -54,7 +53,7 @@ func TestFollowsAChangeMadeByAnotherProcess(t *testing.T) {
 			mon10 := firstMonday10(t, time.UTC)
 			want := mustParse(t, c.spec, c.loc).Next(mon10)
 			clk := clock.NewFake(mon10.Add(-time.Hour))
-			db := &shared{spec: "0 10 * * MON", loc: time.UTC}
+			db := &shared{plan: Plan{Spec: "0 10 * * MON", Location: time.UTC}}
 			start := func() (*Scheduler, *recorder, chan time.Time) {
 				var rec recorder
 				ran := make(chan time.Time, 10)
@@ -74,7 +73,7 @@ func TestFollowsAChangeMadeByAnotherProcess(t *testing.T) {
 			b, recB, ranB := start()
 
 			// The admin's change, through A.
-			db.set(c.spec, c.loc)
+			db.set(c.spec, c.loc, clk.Now())
 			if c.loc != time.UTC {
 				if err := a.SetLocation(c.loc); err != nil {
 					t.Fatal(err)
@@ -128,7 +127,9 @@ func TestCurrentThatCannotTellKeepsThePlan(t *testing.T) {
 	mon10 := firstMonday10(t, time.UTC)
 	clk := clock.NewFake(mon10.Add(-time.Minute))
 	ran := make(chan time.Time, 1)
-	s := New(Options{Clock: clk, Current: func(context.Context, string) (string, *time.Location, bool) { return "0 11 * * MON", time.UTC, false }})
+	s := New(Options{Clock: clk, Current: func(context.Context, string) (Plan, bool) {
+		return Plan{Spec: "0 11 * * MON", Location: time.UTC}, false
+	}})
 	if err := s.Add(Job{Name: "prompt", Spec: "0 10 * * MON", Run: func(_ context.Context, at time.Time) error { ran <- at; return nil }}); err != nil {
 		t.Fatal(err)
 	}
@@ -137,5 +138,40 @@ func TestCurrentThatCannotTellKeepsThePlan(t *testing.T) {
 	clk.Set(mon10)
 	if at := receive(t, ran, "the planned firing"); !at.Equal(mon10) {
 		t.Errorf("ran %s, want %s", at, mon10)
+	}
+}
+
+// TestFollowingAChangeRunsNothingFromBeforeIt: the prompt runs on Fridays;
+// on Thursday an admin moves it to Mondays through another process. At
+// Friday's old firing this process learns of it and re-plans, and does not
+// run this week's Monday firing: it came before the change.
+func TestFollowingAChangeRunsNothingFromBeforeIt(t *testing.T) {
+	t.Parallel()
+	fri10 := mustParse(t, "0 10 * * FRI", time.UTC).Next(time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC))
+	thursday := fri10.Add(-24 * time.Hour)
+	clk := clock.NewFake(fri10.Add(-7 * 24 * time.Hour)) // started a week before
+	db := &shared{plan: Plan{Spec: "0 10 * * FRI", Location: time.UTC}}
+	var rec recorder
+	s := New(Options{Clock: clk, Current: db.current})
+	if err := s.Add(Job{Name: "prompt", Spec: "0 10 * * FRI", Run: rec.run}); err != nil {
+		t.Fatal(err)
+	}
+	s.Start(context.Background())
+	t.Cleanup(func() { stop(t, s) })
+	clk.Set(thursday)
+	db.set("0 10 * * MON", time.UTC, thursday) // through the other process
+	clk.Set(fri10)
+	want := mustParse(t, "0 10 * * MON", time.UTC).Next(fri10)
+	deadline := time.After(5 * time.Second)
+	for !s.Entries()[0].Next.Equal(want) {
+		select {
+		case <-deadline:
+			t.Fatalf("next run %s, want %s: the change was not followed", s.Entries()[0].Next, want)
+		case <-time.After(time.Millisecond):
+		}
+	}
+	stop(t, s)
+	if got := rec.got(); len(got) != 0 {
+		t.Errorf("ran %v after following the change, want nothing (Monday's firing came before it)", got)
 	}
 }

@@ -72,43 +72,45 @@ func (s *Scheduler) fire(ctx context.Context, t *task, now time.Time) {
 // re-planning below does not run it again as a due firing of the old
 // schedule). When yes, at is run. When not (another process changed them),
 // it re-plans the job, or every job for a new zone, and returns the current
-// schedule's latest firing at or before now if it came while this runner
-// had the job (a runner that woke late) — the run ledger makes it a no-op
-// where the other process ran it — and false otherwise.
+// plan's latest firing at or before now if that firing came after the plan
+// took effect and while this runner had the job (a runner that woke late):
+// the other process ran it too, and the run ledger makes the second run a
+// no-op. A firing of the new plan from before the change is never run, as
+// Reschedule never runs one.
 func (s *Scheduler) stillDue(ctx context.Context, t *task, at, now time.Time) (time.Time, bool) {
 	if s.current == nil {
 		return at, true
 	}
-	spec, loc, ok := s.current(ctx, t.Name)
-	if !ok || loc == nil {
+	plan, ok := s.current(ctx, t.Name)
+	if !ok || plan.Location == nil {
 		return at, true
 	}
 	s.mu.Lock()
-	sameZone := loc.String() == s.loc.String()
-	sameSpec := spec == s.byName[t.Name].Spec
+	sameZone := plan.Location.String() == s.loc.String()
+	sameSpec := plan.Spec == s.byName[t.Name].Spec
 	floor := t.floor
 	s.mu.Unlock()
 	if sameZone && sameSpec {
 		return at, true
 	}
-	sched, err := Parse(spec, loc)
+	sched, err := Parse(plan.Spec, plan.Location)
 	if err != nil {
-		s.log.Warn("the current schedule does not parse; keeping the planned one", keyJob, t.Name, keySpec, spec, keyErr, err)
+		s.log.Warn("the current schedule does not parse; keeping the planned one", keyJob, t.Name, keySpec, plan.Spec, keyErr, err)
 		return at, true
 	}
-	s.log.Info("schedule changed by another process: re-planning", keyJob, t.Name, "from", t.Spec, "to", spec, "zone", loc.String())
+	s.log.Info("schedule changed by another process: re-planning", keyJob, t.Name, "from", t.Spec, "to", plan.Spec, "zone", plan.Location.String(), "since", plan.Since)
 	if !sameZone {
-		if err := s.SetLocation(loc); err != nil {
+		if err := s.SetLocation(plan.Location); err != nil {
 			s.log.Warn("could not follow the new time zone", keyErr, err)
 		}
 	}
 	if !sameSpec {
-		if err := s.Reschedule(t.Name, spec); err != nil {
+		if err := s.Reschedule(t.Name, plan.Spec); err != nil {
 			s.log.Warn("could not follow the new schedule", keyJob, t.Name, keyErr, err)
 		}
 	}
 	due := sched.Prev(now)
-	return due, !due.IsZero() && due.After(floor)
+	return due, !due.IsZero() && due.After(floor) && due.After(plan.Since)
 }
 
 // invoke runs t's body for the firing at, unless a run of t is in progress.

@@ -49,15 +49,24 @@ type Options struct {
 	// OnMissed, when set, hears at Start each job whose latest firing is
 	// older than the catch-up window (Catchup > 0): that firing is not run.
 	OnMissed func(Missed)
-	// Current, when set, is asked at each scheduled firing for the spec and
-	// zone the job runs on now; ok is false when it cannot tell (or the job
-	// is not one it knows), and the firing runs as planned. Processes that
-	// share a database each run a Scheduler: when an admin changes a
-	// schedule through one of them, the others learn it here, re-plan (as
-	// Reschedule and SetLocation do) and run the firing only if the current
-	// schedule has it too, so a firing of the old schedule is not posted by
-	// a process that missed the change.
-	Current func(ctx context.Context, job string) (spec string, loc *time.Location, ok bool)
+	// Current, when set, is asked at each scheduled firing for the plan the
+	// job runs on now; ok is false when it cannot tell (or the job is not
+	// one it knows), and the firing runs as planned. Processes that share a
+	// database each run a Scheduler: when an admin changes a schedule
+	// through one of them, the others learn it here, re-plan (as Reschedule
+	// and SetLocation do) and run the firing only if the current plan has a
+	// firing due since it took effect, so a firing of the old schedule is
+	// not posted by a process that missed the change.
+	Current func(ctx context.Context, job string) (plan Plan, ok bool)
+}
+
+// Plan is a job's schedule as Options.Current reports it.
+type Plan struct {
+	Spec     string
+	Location *time.Location
+	// Since is when the plan took effect (the latest change of the spec
+	// or the zone); zero when unknown.
+	Since time.Time
 }
 
 // Trigger says why a run happened.
@@ -155,7 +164,7 @@ type Scheduler struct {
 	log      *slog.Logger
 	onRun    func(Run)
 	onMissed func(Missed)
-	current  func(ctx context.Context, job string) (string, *time.Location, bool)
+	current  func(ctx context.Context, job string) (Plan, bool)
 
 	mu       sync.Mutex
 	state    state

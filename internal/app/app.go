@@ -74,15 +74,15 @@ type Main struct {
 // currentSchedule answers scheduler.Options.Current from the settings in
 // the database, for the four jobs whose schedules admins may change in
 // Slack: another process may have changed one.
-func currentSchedule(settings *bot.Settings) func(context.Context, string) (string, *time.Location, bool) {
-	return func(ctx context.Context, job string) (string, *time.Location, bool) {
+func currentSchedule(settings *bot.Settings) func(context.Context, string) (scheduler.Plan, bool) {
+	return func(ctx context.Context, job string) (scheduler.Plan, bool) {
 		switch job {
 		case bot.JobPrompt, bot.JobRoundup, bot.JobDigest, bot.JobKudosDM:
 		default:
-			return "", nil, false
+			return scheduler.Plan{}, false
 		}
-		spec, loc, err := settings.ScheduleNow(ctx, job)
-		return spec, loc, err == nil
+		spec, loc, since, err := settings.ScheduleNow(ctx, job)
+		return scheduler.Plan{Spec: spec, Location: loc, Since: since}, err == nil
 	}
 }
 
