@@ -83,6 +83,8 @@ type Bot struct {
 	store      Store
 	channel    string
 	zone       atomic.Pointer[time.Location] // the schedules' zone now (loc)
+	zoneRead   atomic.Int64                  // when loc last read the setting (Unix ns)
+	zoneShared bool                          // Options.Settings given: the zone is read from it again (loc)
 	conf       *Settings
 	admins     map[string]bool
 	jobs       func() []scheduler.Entry
@@ -152,6 +154,7 @@ func New(o Options) *Bot {
 	if b.log == nil {
 		b.log = slog.New(slog.DiscardHandler)
 	}
+	b.zoneShared = b.conf != nil
 	if b.conf == nil {
 		nudge := o.NudgeSchedule
 		if extramile.NudgesOff(nudge) {
@@ -201,9 +204,44 @@ func New(o Options) *Bot {
 	return b
 }
 
+// zoneFresh is how long loc trusts the zone it holds before it reads the
+// setting again: another process sharing the database may have changed it.
+const zoneFresh = 30 * time.Second
+
 // loc is the zone of the schedules, digests and leaderboards now: the
-// time zone setting, changed at once when an admin changes it in Slack.
-func (b *Bot) loc() *time.Location { return b.zone.Load() }
+// time zone setting, changed at once when an admin changes it in Slack
+// through this process, and read again every zoneFresh in case another
+// process changed it (a database that cannot be read keeps the zone held).
+func (b *Bot) loc() *time.Location {
+	held := b.zone.Load()
+	now := b.now()
+	if last := b.zoneRead.Load(); !b.zoneShared || last != 0 && now.Sub(time.Unix(0, last)) < zoneFresh {
+		return held
+	}
+	b.zoneRead.Store(now.UnixNano())
+	v, err := b.conf.lookup(context.Background(), mustDef(SettingTimezone), time.UTC)
+	if err != nil {
+		return held
+	}
+	loc, err := extramile.ParseZone(v.Value)
+	if err != nil || loc.String() == held.String() {
+		return held
+	}
+	b.FollowZone(loc)
+	return loc
+}
+
+// FollowZone makes loc the bot's zone at once: the program calls it when
+// its scheduler learns, at a firing, that another process changed the time
+// zone (scheduler.Options.Current).
+func (b *Bot) FollowZone(loc *time.Location) {
+	if loc == nil {
+		return
+	}
+	if old := b.zone.Swap(loc); old.String() != loc.String() {
+		b.log.Info("time zone changed by another process", "from", old.String(), "to", loc.String())
+	}
+}
 
 // Start learns the bot's own user ID (auth.test), resumes the shoutouts a
 // restart interrupted (but those another live process is publishing) and the

@@ -146,3 +146,37 @@ func settingsTableMarkdown() string {
 	}
 	return b.String()
 }
+
+// TestZoneFollowsAnotherProcess: another process sharing the database
+// changes the time zone; this bot reads it again once what it holds is
+// older than zoneFresh, and keeps what it holds while the store cannot be
+// read.
+func TestZoneFollowsAnotherProcess(t *testing.T) {
+	store := &settingsFake{}
+	now := time.Date(2026, 12, 6, 9, 0, 0, 0, time.UTC)
+	b := New(Options{Settings: NewSettings(store, map[string]EnvValue{"EXTRAMILE_TIMEZONE": {Value: "UTC"}}, nil),
+		Location: time.UTC, Now: func() time.Time { return now }})
+	if got := b.loc().String(); got != "UTC" {
+		t.Fatalf("zone at start %s", got)
+	}
+	if err := store.SetSetting(context.Background(), SettingTimezone, "Europe/Berlin", "U1"); err != nil { // by the other process
+		t.Fatal(err)
+	}
+	if got := b.loc().String(); got != "UTC" {
+		t.Errorf("zone read again within %s: %s", zoneFresh, got)
+	}
+	now = now.Add(zoneFresh)
+	if got := b.loc().String(); got != "Europe/Berlin" {
+		t.Errorf("zone after %s: %s, want the other process's Europe/Berlin", zoneFresh, got)
+	}
+	store.m[SettingTimezone] = extramile.Setting{Key: SettingTimezone, Value: "Asia/Tokyo"}
+	store.fail = errors.New("database is locked")
+	now = now.Add(zoneFresh)
+	if got := b.loc().String(); got != "Europe/Berlin" {
+		t.Errorf("zone when the store cannot be read: %s, want the one held", got)
+	}
+	b.FollowZone(time.UTC) // what the scheduler learned at a firing
+	if got := b.loc().String(); got != "UTC" {
+		t.Errorf("zone after FollowZone: %s", got)
+	}
+}

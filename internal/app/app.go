@@ -74,7 +74,9 @@ type Main struct {
 // currentSchedule answers scheduler.Options.Current from the settings in
 // the database, for the four jobs whose schedules admins may change in
 // Slack: another process may have changed one.
-func currentSchedule(settings *bot.Settings) func(context.Context, string) (scheduler.Plan, bool) {
+// The zone read is also given to followZone, so the bot's digests and weeks
+// use the zone the firing runs in.
+func currentSchedule(settings *bot.Settings, followZone func(*time.Location)) func(context.Context, string) (scheduler.Plan, bool) {
 	return func(ctx context.Context, job string) (scheduler.Plan, bool) {
 		switch job {
 		case bot.JobPrompt, bot.JobRoundup, bot.JobDigest, bot.JobKudosDM:
@@ -82,7 +84,11 @@ func currentSchedule(settings *bot.Settings) func(context.Context, string) (sche
 			return scheduler.Plan{}, false
 		}
 		spec, loc, since, err := settings.ScheduleNow(ctx, job)
-		return scheduler.Plan{Spec: spec, Location: loc, Since: since}, err == nil
+		if err != nil {
+			return scheduler.Plan{}, false
+		}
+		followZone(loc)
+		return scheduler.Plan{Spec: spec, Location: loc, Since: since}, true
 	}
 }
 
@@ -131,9 +137,10 @@ func (m *Main) Run(ctx context.Context) error {
 	// are defaults that admins may change in Slack (stored in the
 	// database): settings answers which is in effect.
 	settings := bot.NewSettings(db, envValues(cfg), log.With("component", "settings"))
+	var b *bot.Bot // made below; the scheduler's hooks run only once it is started
 	sched := scheduler.New(scheduler.Options{Location: settings.Location(ctx), Catchup: settings.Catchup(ctx), Clock: clk, Logger: log.With("component", "scheduler"),
-		OnRun: obs.jobRun(met.JobRun), OnMissed: obs.Missed, Current: currentSchedule(settings)})
-	b := bot.New(bot.Options{
+		OnRun: obs.jobRun(met.JobRun), OnMissed: obs.Missed, Current: currentSchedule(settings, func(loc *time.Location) { b.FollowZone(loc) })})
+	b = bot.New(bot.Options{
 		API: api, Store: db, Channel: cfg.Channel, Location: sched.Location(), Settings: settings,
 		Admins: cfg.Admins,
 		Jobs:   sched.Entries, Logger: log.With("component", "bot"), Now: now, ChannelPace: m.ChannelPace, Metrics: met,
