@@ -16,7 +16,7 @@ import (
 // next firing, which invoke skips while the run is in progress.
 func (s *Scheduler) runLoop(ctx context.Context, t *task, from time.Time) {
 	defer s.runner.Done()
-	next := t.sched.Next(from)
+	next := t.next(from)
 	for !next.IsZero() {
 		select {
 		case <-s.clock.At(next):
@@ -43,7 +43,7 @@ func (s *Scheduler) runLoop(ctx context.Context, t *task, from time.Time) {
 			defer s.runner.Done()
 			s.fire(ctx, t, now)
 		}()
-		next = t.sched.Next(now)
+		next = t.next(now)
 	}
 }
 
@@ -59,6 +59,10 @@ func (s *Scheduler) fire(ctx context.Context, t *task, now time.Time) {
 	}
 	if !claimFiring(t, at) {
 		return // Reschedule started it already
+	}
+	if !t.ranWall.IsZero() && wallClock(at).Equal(t.ranWall) {
+		s.log.Info("skipped a firing: it ran in the time zone before the change", keyJob, t.Name, keyScheduledAt, at)
+		return
 	}
 	at, ok := s.stillDue(ctx, t, at, now)
 	if !ok {
@@ -129,6 +133,8 @@ func (s *Scheduler) invoke(ctx context.Context, t *task, at time.Time, why Trigg
 		return fmt.Errorf("run job %q for %s: %w", t.Name, at.Format(time.RFC3339), ErrStillRunning)
 	}
 	defer func() { <-t.busy }()
+	for cur := t.ran.Load(); at.UnixNano() > cur && !t.ran.CompareAndSwap(cur, at.UnixNano()); cur = t.ran.Load() {
+	}
 	defer func() {
 		if r := recover(); r != nil {
 			log.Error("job panicked", "panic", r, "stack", string(debug.Stack()))

@@ -152,7 +152,29 @@ type task struct {
 	// last is the latest firing the runner or Reschedule started (Unix
 	// nanoseconds), so Reschedule can tell a due firing from a done one.
 	last *atomic.Int64
+	// ran is the latest firing whose run actually started (Unix
+	// nanoseconds): a claimed firing may be dropped (stillDue).
+	ran *atomic.Int64
+	// ranWall, after a change of zone, is the wall-clock time (as if in
+	// UTC) of the latest firing started in the old zone: the new zone's
+	// firing at the same wall-clock time is that firing, and is not run again.
+	ranWall time.Time
 }
+
+// next is t's first firing strictly after after, leaving out the one that
+// already ran in the zone before a change (ranWall).
+func (t *task) next(after time.Time) time.Time {
+	n := t.sched.Next(after)
+	if !n.IsZero() && !t.ranWall.IsZero() && wallClock(n).Equal(t.ranWall) {
+		n = t.sched.Next(n)
+	}
+	return n
+}
+
+// sameDayZoneChange bounds how old a firing of the new zone may be for
+// SetLocation to run it at once: one that did not run in the old zone
+// (moving east past it) and came within this.
+const sameDayZoneChange = 24 * time.Hour
 
 // Scheduler runs jobs on their cron schedules. Add jobs, then Start it once
 // and Stop it once; a stopped Scheduler does not start again. Its methods
@@ -224,7 +246,7 @@ func (s *Scheduler) Add(j Job) error {
 	if _, dup := s.byName[j.Name]; dup {
 		return fmt.Errorf("add job %q: a job with this name was already added", j.Name)
 	}
-	t := &task{Job: j, sched: sched, desc: Describe(j.Spec, s.loc), busy: make(chan struct{}, 1), last: new(atomic.Int64)}
+	t := &task{Job: j, sched: sched, desc: Describe(j.Spec, s.loc), busy: make(chan struct{}, 1), last: new(atomic.Int64), ran: new(atomic.Int64)}
 	s.tasks = append(s.tasks, t)
 	s.byName[j.Name] = t
 	return nil
@@ -315,7 +337,7 @@ func (s *Scheduler) Entries() []Entry {
 	defer s.mu.Unlock()
 	out := make([]Entry, 0, len(s.tasks))
 	for _, t := range s.tasks {
-		out = append(out, Entry{Name: t.Name, Spec: t.Spec, Description: t.desc, Next: t.sched.Next(now)})
+		out = append(out, Entry{Name: t.Name, Spec: t.Spec, Description: t.desc, Next: t.next(now)})
 	}
 	return out
 }
@@ -331,7 +353,7 @@ func (s *Scheduler) plan(t *task, now time.Time) {
 	t.stop = make(chan struct{})
 	s.runner.Add(1)
 	go s.runLoop(s.jobCtx, t, now)
-	s.log.Info("job scheduled", keyJob, t.Name, keySpec, t.Spec, "when", t.desc, "zone", s.loc.String(), "next", t.sched.Next(now))
+	s.log.Info("job scheduled", keyJob, t.Name, keySpec, t.Spec, "when", t.desc, "zone", s.loc.String(), "next", t.next(now))
 }
 
 // Reschedule gives the named job a new spec at once, without a restart.
@@ -358,7 +380,7 @@ func (s *Scheduler) Reschedule(name, spec string) error {
 	case s.state == stateStopped:
 		return fmt.Errorf("reschedule job %q: scheduler stopped", name)
 	}
-	s.replace(old, spec, sched, s.now())
+	s.replace(old, spec, sched, s.now(), time.Time{})
 	s.log.Info("job rescheduled", keyJob, name, "from", old.Spec, "to", spec)
 	return nil
 }
@@ -391,18 +413,38 @@ func (s *Scheduler) SetLocation(loc *time.Location) error {
 	s.loc = loc
 	now := s.now()
 	for i, old := range append([]*task(nil), s.tasks...) {
-		s.replace(old, old.Spec, scheds[i], now)
+		var ranWall time.Time
+		if ran := old.ran.Load(); ran != 0 {
+			ranWall = wallClock(time.Unix(0, ran).In(from))
+		}
+		s.replace(old, old.Spec, scheds[i], now, ranWall)
+		t := s.byName[old.Name]
+		// Moving east past a firing: the new zone's latest one, of a later
+		// day or hour than any run in the old zone, runs now rather than
+		// being skipped.
+		due := t.sched.Prev(now)
+		if s.state != stateStarted || ranWall.IsZero() || due.IsZero() || now.Sub(due) > sameDayZoneChange ||
+			!wallClock(due).After(ranWall) || !due.After(t.floor.Add(-sameDayZoneChange)) || !claimFiring(t, due) {
+			continue
+		}
+		s.log.Info("running the firing the new time zone has already passed", keyJob, t.Name, keyScheduledAt, due)
+		s.catchups.Add(1)
+		go func() {
+			defer s.catchups.Done()
+			_ = s.invoke(s.jobCtx, t, due, TriggerSchedule) // logged by invoke
+		}()
 	}
 	s.log.Info("time zone changed: every job re-planned", "from", from.String(), "to", loc.String())
 	return nil
 }
 
-// replace puts a task with spec (parsed as sched, in s.loc) in old's place.
+// replace puts a task with spec (parsed as sched, in s.loc) in old's place,
+// with ranWall (see task).
 // When started, old's runner loop ends, a firing of old that was due and not
 // started yet is run in the background, and the new task is planned after
 // now. The caller holds s.mu, and the Scheduler is not stopped.
-func (s *Scheduler) replace(old *task, spec string, sched Schedule, now time.Time) {
-	t := &task{Job: old.Job, sched: sched, desc: Describe(spec, s.loc), busy: old.busy, last: old.last}
+func (s *Scheduler) replace(old *task, spec string, sched Schedule, now, ranWall time.Time) {
+	t := &task{Job: old.Job, sched: sched, desc: Describe(spec, s.loc), busy: old.busy, last: old.last, ran: old.ran, ranWall: ranWall}
 	t.Spec = spec
 	for i, x := range s.tasks {
 		if x == old {

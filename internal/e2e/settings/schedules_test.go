@@ -268,3 +268,43 @@ func TestScheduleChangeWithTwoProcesses(t *testing.T) {
 		})
 	}
 }
+
+// TestZoneChangeOnTheDayOfAPrompt: a prompt is a wall-clock time of a day.
+// The zone moved west after Monday's 10:00 prompt was posted: it is not
+// posted again at 10:00 in New York; moved east before it, to Tokyo, where
+// 10:00 has passed: it is posted at once, not skipped for the week.
+func TestZoneChangeOnTheDayOfAPrompt(t *testing.T) {
+	t.Parallel()
+	ten := monday9.Add(time.Hour)
+	t.Run("west, after the prompt", func(t *testing.T) {
+		t.Parallel()
+		h, clk := startOnClock(t)
+		runAt(t, h, clk, ten, 1)
+		clk.Set(ten.Add(2 * time.Hour))
+		change(t, h, text(block(bot.SettingTimezone), "America/New_York"))
+		if reply := h.Reply(apptest.Admin, apptest.General, "settings"); !strings.Contains(reply, "(America/New_York); next: Mon 2024-03-11 10:00") {
+			t.Errorf("/extramile settings does not give next Monday as the next prompt:\n%s", reply)
+		}
+		clk.Set(ten.Add(5 * time.Hour))                                // 10:00 in New York: the same prompt
+		next := time.Date(2024, time.March, 11, 14, 0, 0, 0, time.UTC) // next Monday, 10:00 in New York (summer time)
+		runAt(t, h, clk, next, 2)
+		wantPrompts(t, h, apptest.General, ten, next)
+	})
+	t.Run("east, before the prompt", func(t *testing.T) {
+		t.Parallel()
+		h := apptest.New(t)
+		clk := h.FakeClock(monday9.AddDate(0, 0, -7))
+		h.Start()
+		change(t, h, text(compose.ScheduleBlock(bot.JobPrompt), "0 10 * * MON"))
+		runAt(t, h, clk, ten.AddDate(0, 0, -7), 1) // last week's: the prompt ran before
+		clk.Set(monday9)                           // 18:00 in Tokyo
+		change(t, h, text(block(bot.SettingTimezone), "Asia/Tokyo"))
+		today := ten.Add(-9 * time.Hour) // 10:00 in Tokyo
+		if r := h.WaitJobRuns(bot.JobPrompt, 2)[1]; !r.ScheduledAt.Equal(today) || r.Err != nil {
+			t.Fatalf("the prompt after the change: %+v, want today's 10:00 in Tokyo", r)
+		}
+		clk.Set(ten) // the old zone's 10:00: nothing
+		runAt(t, h, clk, today.AddDate(0, 0, 7), 3)
+		wantPrompts(t, h, apptest.General, ten.AddDate(0, 0, -7), today, today.AddDate(0, 0, 7))
+	})
+}
