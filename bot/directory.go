@@ -57,10 +57,17 @@ func (d *directory) stale(ids []string) int {
 // users.info. A page Slack rate-limits is asked again after its
 // Retry-After (on the real clock: it is Slack's pace), up to usersListTries
 // times; the pages already read stay cached whatever happens.
-func (d *directory) fillUsers(ctx context.Context) (int, error) {
+//
+// It reads at most maxPages pages (0: all): a pass that needs a few dozen
+// people in a workspace of tens of thousands stops early and asks
+// users.info about the ones the pages did not have.
+func (d *directory) fillUsers(ctx context.Context, maxPages int) (int, error) {
 	p := d.api.GetUsersPaginated(slack.GetUsersOptionLimit(usersListPage))
-	n, tries := 0, 0
+	n, tries, pages := 0, 0, 0
 	for {
+		if maxPages > 0 && pages >= maxPages {
+			return n, nil
+		}
 		next, err := p.Next(ctx)
 		var limited *slack.RateLimitedError
 		switch {
@@ -80,6 +87,7 @@ func (d *directory) fillUsers(ctx context.Context) (int, error) {
 			return n, slackErr("users.list", err)
 		}
 		tries, p = 0, next
+		pages++
 		at := d.now()
 		d.mu.Lock()
 		for i := range p.Users {

@@ -29,7 +29,7 @@ func TestFillUsersPagesAndWaitsOutRateLimits(t *testing.T) {
 		t.Fatalf("stale before = %d", got)
 	}
 	srv.RateLimitNext("users.list", 2, 0)
-	n, err := d.fillUsers(context.Background())
+	n, err := d.fillUsers(context.Background(), 0)
 	if err != nil || n != 452 { // and the bot and Slackbot
 		t.Fatalf("fillUsers = %d, %v; want 452", n, err)
 	}
@@ -57,7 +57,21 @@ func TestFillUsersPagesAndWaitsOutRateLimits(t *testing.T) {
 	}
 
 	srv.RateLimitNext("users.list", usersListTries+1, 0)
-	if _, err := d.fillUsers(context.Background()); err == nil {
+	if _, err := d.fillUsers(context.Background(), 0); err == nil {
 		t.Errorf("a page rate-limited past the tries: %v, want an error", err)
+	}
+}
+
+// TestFillUsersStopsAtMaxPages: a listing bounded to two pages reads two
+// pages of 200, whatever the workspace's size.
+func TestFillUsersStopsAtMaxPages(t *testing.T) {
+	srv := slackfake.New(t)
+	for i := range 1000 {
+		srv.AddUser(slackfake.User{ID: fmt.Sprintf("U%04d", i), TZ: "UTC"})
+	}
+	d := newDirectory(slack.New("xoxb-test", slack.OptionAPIURL(srv.APIURL())), time.Now)
+	n, err := d.fillUsers(context.Background(), 2)
+	if err != nil || n != 400 {
+		t.Fatalf("fillUsers = %d, %v; want the 400 people of two pages", n, err)
 	}
 }

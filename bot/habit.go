@@ -169,10 +169,14 @@ const usersListAbove = 50
 // looks up: with users.list when many are not cached (usersListAbove). A
 // failed listing is logged; the pass then asks users.info about the rest.
 func (b *Bot) fillDirectory(ctx context.Context, people []string) {
-	if b.dir.stale(people) <= b.habit.listAbove {
+	stale := b.dir.stale(people)
+	if stale <= b.habit.listAbove {
 		return
 	}
-	n, err := b.dir.fillUsers(ctx)
+	// Listing costs one call per 200 people of the workspace: at most four
+	// times the people needed, so a small channel in a huge organisation
+	// does not list all of it (the rest are asked one by one).
+	n, err := b.dir.fillUsers(ctx, (4*stale+usersListPage-1)/usersListPage)
 	if err != nil {
 		b.log.Warn("could not list the workspace's people; looking them up one by one", "listed", n, "error", err)
 		return
