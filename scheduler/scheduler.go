@@ -388,8 +388,12 @@ func (s *Scheduler) Reschedule(name, spec string) error {
 // SetLocation reads every job's spec in loc from now on, at once, without a
 // restart: each job is re-planned as Reschedule does (a firing of the old
 // zone that was due but not started is run; the new zone's firings after
-// now are the runner's), so a change of zone neither doubles nor skips a
-// run. Entries and Describe then speak of loc. A spec that does not parse
+// now are the runner's). A firing is a wall-clock time of a day, so a
+// change of zone neither doubles nor skips one: the new zone's firing at
+// the wall-clock time of the latest one run in the old zone is left out
+// (moving west after it ran), and the new zone's latest firing, of a later
+// wall-clock time than any run and at most a day old, is run at once
+// (moving east past it before it ran). Entries and Describe then speak of loc. A spec that does not parse
 // in loc (none does so today: zones do not change what parses) changes
 // nothing. SetLocation fails after Stop.
 func (s *Scheduler) SetLocation(loc *time.Location) error {
