@@ -62,6 +62,23 @@ func baseEmoji(name string) string {
 	return base
 }
 
+// countsAsKudos reports whether r's emoji gives kudos: one of the kudos
+// emoji now, or, for a reaction taken back, one kept as kudos when it was
+// given (the admins may have changed the kudos emoji since).
+func (b *Bot) countsAsKudos(ctx context.Context, log *slog.Logger, r reaction) bool {
+	if slices.Contains(b.conf.KudosEmoji(ctx), baseEmoji(r.Name)) {
+		return true
+	}
+	if r.Added || r.ItemType != "message" || r.User == "" || r.Channel == "" || r.TS == "" {
+		return false
+	}
+	given, err := b.store.KudosGiven(ctx, r.User, r.Channel, r.TS, baseEmoji(r.Name))
+	if err != nil {
+		log.Warn("could not tell whether a reaction taken back was kudos", "error", err)
+	}
+	return given
+}
+
 // handleReaction turns a reaction event into kudos given or taken back,
 // exactly once per reaction, logs one line saying what it did and reports
 // it to Options.OnReaction.
@@ -71,7 +88,7 @@ func (b *Bot) handleReaction(ctx context.Context, ev slackapp.Event, r reaction)
 	o := ReactionOutcome{EventID: ev.ID, RetryAttempt: ev.RetryAttempt, Kind: r.kind(), Giver: r.User,
 		Channel: r.Channel, TS: r.TS, Reaction: r.Name}
 	defer func() { b.observeReaction(o) }()
-	if !slices.Contains(b.conf.KudosEmoji(ctx), baseEmoji(r.Name)) || r.ItemType != "message" || r.User == "" || r.Channel == "" || r.TS == "" {
+	if !b.countsAsKudos(ctx, log, r) || r.ItemType != "message" || r.User == "" || r.Channel == "" || r.TS == "" {
 		o.Result = ReactionNotKudos
 		log.Debug(reactionHandled, "outcome", string(o.Result))
 		return

@@ -75,6 +75,7 @@ type Shoutouts interface {
 type Kudos interface {
 	AddKudos(ctx context.Context, g extramile.KudosGift) (extramile.KudosResult, error)
 	RemoveKudos(ctx context.Context, t extramile.KudosTakeBack) (removed int, stale bool, err error)
+	KudosGiven(ctx context.Context, giver, channel, ts, emoji string) (bool, error)
 	KudosReceived(ctx context.Context, receiver string, from, to time.Time) ([]extramile.Kudos, error)
 	KudosReceivers(ctx context.Context, from, to time.Time) ([]string, error)
 }

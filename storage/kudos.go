@@ -211,3 +211,19 @@ func queryKudos(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]e
 	}
 	return kudos, rows.Err()
 }
+
+// KudosGiven reports whether giver's reaction emoji on the message ts of
+// channel is kept as kudos: a reaction taken back after the kudos emoji
+// changed is still taken back (bot.handleReaction).
+func (db *DB) KudosGiven(ctx context.Context, giver, channel, ts, emoji string) (bool, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return false, fail("kudos given", err)
+	}
+	defer tx.Rollback()
+	var given bool
+	if err := tx.QueryRowContext(ctx, reactionExistsSQL, giver, channel, ts, emoji).Scan(&given); err != nil {
+		return false, fail("kudos given", err)
+	}
+	return given, nil
+}

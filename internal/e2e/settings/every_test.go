@@ -266,3 +266,36 @@ func TestStaleModalKeepsOthersChanges(t *testing.T) {
 		t.Errorf("daily limit %q, want the second admin's 4", got)
 	}
 }
+
+// TestKudosTakenBackAfterTheEmojiChanged: a kudos given with raised_hands
+// is taken back when its reaction is removed, though the admins have since
+// made tada the kudos emoji; removing another emoji still gives nothing.
+func TestKudosTakenBackAfterTheEmojiChanged(t *testing.T) {
+	t.Parallel()
+	h := apptest.New(t)
+	h.Start()
+	m := h.Slack.AddMessage(slackfake.Message{Channel: apptest.General, User: apptest.Bob, Text: "stayed late to fix the import"})
+	react := func(kind, emoji string) bot.ReactionResult {
+		t.Helper()
+		p := h.Slack.ReactionEvent(kind, apptest.Alice, emoji, "", m.Channel, m.TS)
+		id, _ := p["event_id"].(string)
+		h.Event(p)
+		return h.WaitReaction(id, 1).Result
+	}
+	if r := react("reaction_added", "raised_hands"); r != bot.ReactionGiven {
+		t.Fatalf("raised_hands: %s", r)
+	}
+	change(t, h, text(block(bot.SettingKudosEmoji), "tada"))
+	if r := react("reaction_added", "rocket"); r != bot.ReactionNotKudos {
+		t.Errorf("rocket added: %s", r)
+	}
+	if r := react("reaction_removed", "rocket"); r != bot.ReactionNotKudos {
+		t.Errorf("rocket removed: %s, want not kudos", r)
+	}
+	if r := react("reaction_removed", "raised_hands"); r != bot.ReactionTakenBack {
+		t.Errorf("raised_hands removed after the change: %s, want the kudos taken back", r)
+	}
+	if n := len(h.Export().Kudos); n != 0 {
+		t.Errorf("kudos kept: %d, want 0", n)
+	}
+}
