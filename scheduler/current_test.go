@@ -54,23 +54,8 @@ func TestFollowsAChangeMadeByAnotherProcess(t *testing.T) {
 			want := mustParse(t, c.spec, c.loc).Next(mon10)
 			clk := clock.NewFake(mon10.Add(-time.Hour))
 			db := &shared{plan: Plan{Spec: "0 10 * * MON", Location: time.UTC}}
-			start := func() (*Scheduler, *recorder, chan time.Time) {
-				var rec recorder
-				ran := make(chan time.Time, 10)
-				s := New(Options{Clock: clk, Current: db.current})
-				if err := s.Add(Job{Name: "prompt", Spec: "0 10 * * MON", Run: func(ctx context.Context, at time.Time) error {
-					_ = rec.run(ctx, at)
-					ran <- at
-					return nil
-				}}); err != nil {
-					t.Fatal(err)
-				}
-				s.Start(context.Background())
-				t.Cleanup(func() { stop(t, s) })
-				return s, &rec, ran
-			}
-			a, recA, ranA := start()
-			b, recB, ranB := start()
+			a, recA, ranA := startJob(t, Options{Clock: clk, Current: db.current}, "prompt", "0 10 * * MON")
+			b, recB, ranB := startJob(t, Options{Clock: clk, Current: db.current}, "prompt", "0 10 * * MON")
 
 			// The admin's change, through A.
 			db.set(c.spec, c.loc, clk.Now())
@@ -151,13 +136,7 @@ func TestFollowingAChangeRunsNothingFromBeforeIt(t *testing.T) {
 	thursday := fri10.Add(-24 * time.Hour)
 	clk := clock.NewFake(fri10.Add(-7 * 24 * time.Hour)) // started a week before
 	db := &shared{plan: Plan{Spec: "0 10 * * FRI", Location: time.UTC}}
-	var rec recorder
-	s := New(Options{Clock: clk, Current: db.current})
-	if err := s.Add(Job{Name: "prompt", Spec: "0 10 * * FRI", Run: rec.run}); err != nil {
-		t.Fatal(err)
-	}
-	s.Start(context.Background())
-	t.Cleanup(func() { stop(t, s) })
+	s, rec, _ := startJob(t, Options{Clock: clk, Current: db.current}, "prompt", "0 10 * * FRI")
 	clk.Set(thursday)
 	db.set("0 10 * * MON", time.UTC, thursday) // through the other process
 	clk.Set(fri10)

@@ -1,6 +1,7 @@
 package scheduler
 
 import (
+	"context"
 	"sync"
 	"testing"
 	"time"
@@ -96,4 +97,24 @@ func receive[T any](tb testing.TB, ch <-chan T, what string) T {
 		tb.Fatalf("timed out after 5s waiting for %s", what)
 		panic("unreachable")
 	}
+}
+
+// startJob starts a Scheduler with opts and one job, name on spec, that
+// records each run and signals it on the returned channel; the Scheduler is
+// stopped at the end of the test.
+func startJob(tb testing.TB, opts Options, name, spec string) (*Scheduler, *recorder, chan time.Time) {
+	tb.Helper()
+	rec := &recorder{}
+	ran := make(chan time.Time, 10)
+	s := New(opts)
+	if err := s.Add(Job{Name: name, Spec: spec, Run: func(ctx context.Context, at time.Time) error {
+		_ = rec.run(ctx, at)
+		ran <- at
+		return nil
+	}}); err != nil {
+		tb.Fatal(err)
+	}
+	s.Start(context.Background())
+	tb.Cleanup(func() { stop(tb, s) })
+	return s, rec, ran
 }

@@ -17,18 +17,7 @@ func TestRescheduleRunsTheDueFiringOnceAndMovesTheNext(t *testing.T) {
 	t.Parallel()
 	mon10 := firstMonday10(t, time.UTC)
 	clk := clock.NewFake(mon10.Add(-time.Minute))
-	var rec recorder
-	ran := make(chan time.Time, 10)
-	s := New(Options{Clock: clk})
-	if err := s.Add(Job{Name: "prompt", Spec: "0 10 * * MON", Run: func(ctx context.Context, at time.Time) error {
-		_ = rec.run(ctx, at)
-		ran <- at
-		return nil
-	}}); err != nil {
-		t.Fatal(err)
-	}
-	s.Start(context.Background())
-	t.Cleanup(func() { stop(t, s) })
+	s, rec, ran := startJob(t, Options{Clock: clk}, "prompt", "0 10 * * MON")
 
 	// 10:00 came: the runner or Reschedule starts its firing, and only one
 	// of them does.

@@ -1,7 +1,6 @@
 package scheduler
 
 import (
-	"context"
 	"slices"
 	"testing"
 	"time"
@@ -17,19 +16,8 @@ func TestZoneChangeOnTheDayOfAFiring(t *testing.T) {
 	t.Parallel()
 	start := func(t *testing.T, spec string, at time.Time) (*Scheduler, *clock.Fake, *recorder, chan time.Time) {
 		clk := clock.NewFake(at)
-		var rec recorder
-		ran := make(chan time.Time, 10)
-		s := New(Options{Clock: clk})
-		if err := s.Add(Job{Name: "job", Spec: spec, Run: func(ctx context.Context, at time.Time) error {
-			_ = rec.run(ctx, at)
-			ran <- at
-			return nil
-		}}); err != nil {
-			t.Fatal(err)
-		}
-		s.Start(context.Background())
-		t.Cleanup(func() { stop(t, s) })
-		return s, clk, &rec, ran
+		s, rec, ran := startJob(t, Options{Clock: clk}, "job", spec)
+		return s, clk, rec, ran
 	}
 	equal := func(got []time.Time, want ...time.Time) bool { return slices.EqualFunc(got, want, time.Time.Equal) }
 
