@@ -69,10 +69,14 @@ func (s *Server) ViewSubmissionFor(viewID string, values map[string]map[string]a
 
 // withInitialState is a submitted modal's state.values: the values given,
 // and for every other input of blocks what it was opened with. Slack sends
-// the state of every input in the view, a field the person did not touch
-// with its initial value ("view.state.values: … the values of all input
-// blocks", https://docs.slack.dev/reference/interaction-payloads/view-interactions-payload;
-// python-slack-sdk's view_submission fixtures carry untouched inputs too).
+// the state of every stateful element in the view, not only those the
+// person changed ("view.state.values: A dictionary of objects. Each object
+// represents a block in the source view that contained stateful,
+// interactive components", https://api.slack.com/reference/interaction-payloads/views;
+// "view_submission … payloads will include a full state property that will
+// include all stateful elements", changelog 2020-09
+// https://api.slack.com/changelog/2020-09-full-state-on-view-submisson-and-block-actions),
+// so an untouched input carries its initial value, and a cleared one null.
 func withInitialState(blocks json.RawMessage, values map[string]map[string]any) any {
 	var bs []struct {
 		Type    string         `json:"type"`
