@@ -235,8 +235,8 @@ func (s *settingsNow) since(privateMetadata string) {
 
 // settingChange is one setting an admin changed in the modal.
 type settingChange struct {
-	value    SettingValue
-	from, to string
+	value SettingValue
+	to    string
 }
 
 // submitSettings answers the settings modal. Every value is checked first,
@@ -358,7 +358,7 @@ func (b *Bot) checkSetting(v SettingValue, form compose.SettingsForm, zone *time
 	if to == v.Value {
 		return settingChange{}, false
 	}
-	return settingChange{value: v, from: v.Value, to: to}, true
+	return settingChange{value: v, to: to}, true
 }
 
 // applySetting makes a stored change take effect at once. Settings read
